@@ -1,0 +1,95 @@
+"""Shape arithmetic of convolutions (pure Python, except coverage_map which returns a numpy array).
+
+>>> padding_amounts(7, 4, 1, 1, "same")
+(1, 2)
+>>> conv_length(7, 4, 1, 1, 2)
+7
+>>> receptive_field([(3, 1, 1), (3, 1, 1)])
+(5, 1)
+"""
+
+from __future__ import annotations
+
+from math import ceil, prod
+
+import numpy as np
+
+
+def effective_kernel(k: int, d: int = 1) -> int:
+    """Span of a dilated kernel: (k - 1) * d + 1."""
+    return (k - 1) * d + 1
+
+
+def padding_amounts(n: int, k: int, s: int, d: int, padding: str) -> tuple[int, int]:
+    """(before, after) zero cells Keras adds on one axis for a named padding."""
+    ke = effective_kernel(k, d)
+    if padding == "valid":
+        return (0, 0)
+    if padding == "causal":
+        return (ke - 1, 0)
+    if padding == "full":
+        return (ke - 1, ke - 1)
+    if padding == "same":
+        total = max((ceil(n / s) - 1) * s + ke - n, 0)
+        return (total // 2, total - total // 2)
+    raise ValueError(f"unknown padding {padding!r}")
+
+
+def conv_length(n: int, ke: int, s: int, before: int, after: int) -> int:
+    """Output length on one axis: floor((n + before + after - ke) / s) + 1."""
+    return (n + before + after - ke) // s + 1
+
+
+def param_count(kernel_size, channels: int, filters: int, groups: int = 1, bias: bool = True) -> int:
+    """Weights + biases, as Keras model.summary() counts them."""
+    return prod(kernel_size) * (channels // groups) * filters + (filters if bias else 0)
+
+
+def _layer_axes(layer):
+    """(kernel_size, strides, dilation_rate) tuples of a ConvSpec or a (k, s, d) tuple of ints/tuples."""
+    if hasattr(layer, "kernel_size"):
+        return layer.kernel_size, layer.strides, layer.dilation_rate
+    k, s, d = (tuple(v) if hasattr(v, "__len__") else (v,) for v in layer)
+    rank = max(len(k), len(s), len(d))
+    return tuple(t * rank if len(t) == 1 else t for t in (k, s, d))
+
+
+def receptive_field(layers):
+    """Receptive field (size, jump) of a stack of layers, per axis.
+
+    Each layer is a ConvSpec or a (kernel, stride, dilation) tuple. Returns (size, jump) for rank 1,
+    otherwise a tuple of (size, jump) per axis. Two 3x3 layers reach 5 cells, like one 5x5.
+    """
+    result = None
+    for layer in layers:
+        ks, ss, ds = _layer_axes(layer)
+        if result is None:
+            result = [(1, 1)] * len(ks)
+        result = [(r + (effective_kernel(k, d) - 1) * j, j * s)
+                  for (r, j), k, s, d in zip(result, ks, ss, ds)]
+    if result is None:
+        raise ValueError("receptive_field needs at least one layer")
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+def coverage_1d(n: int, k: int, s: int, d: int, before: int, after: int) -> list[int]:
+    """How many output positions read each of the n real input cells on one axis."""
+    counts = [0] * n
+    for o in range(conv_length(n, effective_kernel(k, d), s, before, after)):
+        for j in range(k):
+            i = o * s + j * d - before
+            if 0 <= i < n:
+                counts[i] += 1
+    return counts
+
+
+def coverage_map(spec) -> np.ndarray:
+    """Number of windows that read each input cell (ints, shape spec.input_shape).
+
+    Corners are read once with valid padding, centre cells up to prod(kernel_size) times.
+    """
+    out = np.ones((), dtype=int)
+    for n, k, s, d, (b, a) in zip(spec.input_shape, spec.kernel_size, spec.strides,
+                                  spec.dilation_rate, spec.pads):
+        out = np.multiply.outer(out, np.array(coverage_1d(n, k, s, d, b, a), dtype=int))
+    return out

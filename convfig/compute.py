@@ -1,0 +1,191 @@
+"""The convolution itself, vectorised with numpy, plus a step-by-step trace for the figures.
+
+>>> import numpy as np
+>>> from convfig import conv
+>>> conv(np.arange(5.0)[:, None], np.ones((3, 1, 1)))[:, 0]
+array([ 3.,  6.,  9.])
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from convfig.errors import ConvfigError
+from convfig.spec import ConvSpec
+
+
+def _check_arrays(x, kernel, bias):
+    kernel = np.asarray(kernel)
+    if kernel.ndim not in (3, 4, 5):
+        raise ConvfigError(f"kernel must have shape (*kernel_size, channels // groups, filters) with 1-3 "
+                           f"spatial axes, got ndim {kernel.ndim}")
+    rank = kernel.ndim - 2
+    x = np.asarray(x)
+    if x.ndim not in (rank + 1, rank + 2):
+        raise ConvfigError(f"x must be one sample (*spatial, channels) or a batch (batch, *spatial, channels) "
+                           f"with {rank} spatial axes to match the kernel, got shape {x.shape}")
+    if bias is not None:
+        bias = np.asarray(bias)
+        if bias.shape != (kernel.shape[-1],):
+            raise ConvfigError(f"bias must have shape (filters,) = ({kernel.shape[-1]},), got {bias.shape}")
+    return x, kernel, bias, rank
+
+
+def _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched) -> ConvSpec:
+    spatial = x.shape[1:-1] if batched else x.shape[:-1]
+    channels, cg = x.shape[-1], kernel.shape[-2]
+    if not isinstance(groups, int) or groups < 1:
+        raise ConvfigError(f"groups must be an integer >= 1, got {groups!r}")
+    if cg * groups != channels:
+        raise ConvfigError(f"kernel has {cg} input channels per group but x has {channels} channels and "
+                           f"groups={groups} (need channels // groups = {channels // groups})")
+    return ConvSpec.make(spatial, kernel.shape[:-2], channels=channels, filters=kernel.shape[-1],
+                         strides=strides, padding=padding, dilation_rate=dilation_rate, groups=groups)
+
+
+def _windows(xp: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """Strided view (batch, *out, channels, *kernel) of every window of the padded batch xp."""
+    axes = tuple(range(1, spec.rank + 1))
+    w = sliding_window_view(xp, spec.effective_kernel, axis=axes)
+    outer = tuple(slice(None, None, s) for s in spec.strides)
+    inner = tuple(slice(None, None, d) for d in spec.dilation_rate)
+    return w[(slice(None),) + outer + (slice(None),) + inner]
+
+
+def _pad(x: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    return np.pad(x, ((0, 0),) + spec.pads + ((0, 0),))
+
+
+def _conv_batch(xb, kernel, bias, spec: ConvSpec) -> np.ndarray:
+    r, g = spec.rank, spec.groups
+    w = _windows(_pad(xb, spec), spec)                          # (B, *O, C, *K)
+    w = w.reshape(w.shape[: r + 1] + (g, spec.channels // g) + w.shape[r + 2:])
+    k = kernel.reshape(kernel.shape[:-1] + (g, spec.filters // g))  # (*K, cg, g, fg)
+    letters = iter(string.ascii_lowercase[:20])
+    b = next(letters)
+    o = "".join(next(letters) for _ in range(r))
+    kk = "".join(next(letters) for _ in range(r))
+    expr = f"{b}{o}GC{kk},{kk}CGF->{b}{o}GF"
+    out = np.einsum(expr, w, k, optimize=True)
+    out = out.reshape(out.shape[: r + 1] + (spec.filters,))
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, groups=1) -> np.ndarray:
+    """Keras-exact ConvND forward pass, channels last.
+
+    x: (*spatial, channels) or (batch, *spatial, channels); kernel: (*kernel_size, channels // groups,
+    filters); bias: (filters,) or None.
+
+    >>> conv(np.ones((4, 4, 1)), np.ones((3, 3, 1, 2)), padding="same").shape
+    (4, 4, 2)
+    """
+    x, kernel, bias, rank = _check_arrays(x, kernel, bias)
+    batched = x.ndim == rank + 2
+    spec = _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched)
+    out = _conv_batch(x if batched else x[None], kernel, bias, spec)
+    return out if batched else out[0]
+
+
+def output_shape(input_shape, kernel_size, *, filters, strides=1, padding="valid", dilation_rate=1,
+                 groups=1) -> tuple:
+    """Per-sample output shape (*out_spatial, filters) for a per-sample input_shape (*spatial, channels).
+
+    >>> output_shape((7, 7, 3), 3, filters=4, strides=2, padding="same")
+    (4, 4, 4)
+    """
+    input_shape = tuple(input_shape)
+    if len(input_shape) < 2:
+        raise ConvfigError(f"input_shape must be (*spatial, channels), got {input_shape!r}")
+    spec = ConvSpec.make(input_shape[:-1], kernel_size, channels=input_shape[-1], filters=filters,
+                         strides=strides, padding=padding, dilation_rate=dilation_rate, groups=groups)
+    return spec.output_shape
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one output position reads and computes (all filters)."""
+
+    index: int
+    out_pos: tuple[int, ...]
+    start: tuple[int, ...]              # window start in padded coordinates
+    window: tuple[np.ndarray, ...]      # per axis: padded indices read (start + arange(k) * d)
+    input_index: tuple[np.ndarray, ...]  # the same in unpadded coordinates (outside [0, n) = padding)
+    is_pad: np.ndarray                  # bool, kernel_size: True where the cell is padding
+    values: np.ndarray                  # (*kernel_size, channels): the input values read (0 on padding)
+    products: np.ndarray                # (*kernel_size, channels // groups, filters)
+    sums: np.ndarray                    # (filters,): products summed + bias
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every window of a convolution of one sample; `steps` in C order of the output positions."""
+
+    spec: ConvSpec
+    x: np.ndarray
+    padded: np.ndarray
+    kernel: np.ndarray
+    bias: np.ndarray
+    output: np.ndarray
+    steps: list
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+def trace(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, groups=1) -> Trace:
+    """Convolve one sample and record each window: indices, padding mask, products and sums.
+
+    >>> t = trace(np.arange(5.0)[:, None], np.ones((3, 1, 1)), padding="same")
+    >>> len(t), t.steps[0].is_pad.tolist(), float(t.steps[0].sums[0])
+    (5, [True, False, False], 1.0)
+    """
+    x, kernel, bias, rank = _check_arrays(x, kernel, bias)
+    if x.ndim != rank + 1:
+        raise ConvfigError(f"trace takes one sample (*spatial, channels), got shape {x.shape}")
+    spec = _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched=False)
+    bias = np.zeros(spec.filters, dtype=np.result_type(x, kernel)) if bias is None else bias
+    padded = _pad(x[None], spec)[0]
+    r, g, cg = rank, spec.groups, spec.channels // spec.groups
+    w = _windows(padded[None], spec)[0]                          # (*O, C, *K)
+    w = np.moveaxis(w, r, -1)                                     # (*O, *K, C)
+    out_shape = w.shape[:r]
+    flat = w.reshape((-1,) + w.shape[r:])                         # (P, *K, C)
+    grouped = flat.reshape(flat.shape[:-1] + (g, cg))             # (P, *K, g, cg)
+    k = kernel.reshape(kernel.shape[:-1] + (g, spec.filters // g))  # (*K, cg, g, fg)
+    products = grouped[..., :, :, None] * np.swapaxes(k, -2, -3)[None]  # (P, *K, g, cg, fg)
+    products = np.swapaxes(products, -3, -2).reshape(flat.shape[:-1] + (cg, spec.filters))
+    sums = products.reshape(len(flat), -1, spec.filters).sum(axis=1) + bias
+    output = sums.reshape(out_shape + (spec.filters,))
+    steps = []
+    for i, pos in enumerate(np.ndindex(*out_shape)):
+        start = tuple(p * s for p, s in zip(pos, spec.strides))
+        window = tuple(st + np.arange(kk) * d for st, kk, d in zip(start, spec.kernel_size, spec.dilation_rate))
+        real = tuple(wi - b for wi, (b, _) in zip(window, spec.pads))
+        outside = [(ri < 0) | (ri >= n) for ri, n in zip(real, spec.input_shape)]
+        mask = np.zeros(spec.kernel_size, dtype=bool)
+        for axis, o in enumerate(outside):
+            shape = [1] * r
+            shape[axis] = -1
+            mask = mask | o.reshape(shape)
+        steps.append(Step(i, pos, start, window, real, mask, flat[i], products[i], sums[i]))
+    return Trace(spec, x, padded, kernel, bias, output, steps)
+
+
+def example(spec: ConvSpec, seed: int = 0):
+    """Small-integer input, kernel and zero bias for a spec, so sums can be checked by hand.
+
+    >>> x, k, b = example(ConvSpec.make((5, 5), 3), seed=0)
+    >>> x.shape, k.shape, b.shape
+    ((5, 5, 1), (3, 3, 1, 1), (1,))
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 5, size=spec.input_shape + (spec.channels,)).astype(float)
+    k = rng.integers(-1, 2, size=spec.kernel_size + (spec.channels // spec.groups, spec.filters)).astype(float)
+    return x, k, np.zeros(spec.filters)
