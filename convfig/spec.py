@@ -25,6 +25,8 @@ def _is_int(v) -> bool:
 def per_axis(name: str, value, rank: int, *, minimum: int = 1) -> tuple[int, ...]:
     """Broadcast an int to every axis, or check a per-axis sequence; each item >= minimum."""
     items = (value,) * rank if _is_int(value) else value
+    if isinstance(items, str):
+        raise ConvfigError(f"{name} must be integers >= {minimum}, got the string {value!r}")
     try:
         items = tuple(items)
     except TypeError:
