@@ -1,0 +1,362 @@
+"""Figure directives in the site's Markdown: find, parse, validate, and replace them with HTML.
+
+Pages ask for a computed figure with one line of its own::
+
+    {{ figure conv2d input=5x5 kernel=3 strides=2 padding=same caption="Stride 2 skips a position" }}
+
+and the gallery page lists every animation of the site with::
+
+    {{ gallery }}
+
+This module knows nothing about MkDocs: ``collect`` reads pages from a folder, ``validate`` checks the
+directives against the figure registry (``convfig.render.kinds``), ``page_html`` rewrites one page's
+Markdown once the figures are rendered. ``gen/figures.py`` wires it to mkdocs-gen-files (or to a plain
+output folder when run as a script).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# A directive line: optional indentation (content tabs, admonitions), then {{ figure ... }} or {{ gallery }}.
+DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<name>[A-Za-z][\w-]*)\b(?P<body>.*)\}\}\s*$")
+# Anything that looks like the start of a directive but does not match the full-line form above.
+LOOSE = re.compile(r"\{\{\s*(figure|gallery)\b")
+FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+
+SITE_KEYS = ("caption", "stepper")
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+THEMES = ("light", "dark")
+FIGURES_DIR = "figures"
+
+
+class DirectiveError(ValueError):
+    """A malformed or invalid directive; ``str()`` is ``"<page>:<line>: <message>"``."""
+
+    def __init__(self, page: str, line: int, message: str):
+        self.page, self.line, self.message = page, line, message
+        super().__init__(f"{page}:{line}: {message}")
+
+
+@dataclass(frozen=True, eq=False)
+class Directive:
+    page: str  # path as shown in messages, e.g. "docs/strides.md"
+    src: str  # path relative to docs_dir, posix, e.g. "strides.md"
+    line: int  # 1-based
+    indent: str
+    name: str  # "figure" or "gallery"
+    kind: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)  # render parameters (stepper included)
+    caption: str = ""
+
+    @property
+    def stepper(self) -> bool:
+        return bool(self.params.get("stepper"))
+
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def coerce(value: str) -> object:
+    """Integers become int, everything else stays a string ("5x5", "same", "3,1")."""
+    return int(value) if re.fullmatch(r"-?\d+", value) else value
+
+
+def parse_line(text: str, page: str, src: str, line: int) -> Directive | None:
+    """Parse one Markdown line; None when it is not a directive. Raises DirectiveError when malformed."""
+    m = DIRECTIVE.match(text)
+    if not m:
+        if LOOSE.search(text):
+            raise DirectiveError(
+                page, line, "a figure directive must be one whole line: {{ figure KIND key=value ... }}"
+            )
+        return None
+    name, body = m["name"], m["body"].strip()
+    if name not in ("figure", "gallery"):
+        return None  # some other {{ ... }} text; not ours
+    try:
+        words = shlex.split(body)
+    except ValueError as e:
+        raise DirectiveError(page, line, f"cannot parse directive ({e})") from None
+    if name == "gallery":
+        if words:
+            raise DirectiveError(page, line, "{{ gallery }} takes no arguments")
+        return Directive(page, src, line, m["indent"], "gallery")
+    if not words or "=" in words[0]:
+        raise DirectiveError(page, line, "figure directive needs a kind first: {{ figure KIND key=value ... }}")
+    kind, params, caption = words[0], {}, None
+    for word in words[1:]:
+        key, eq, value = word.partition("=")
+        if not eq or not key:
+            raise DirectiveError(page, line, f"expected key=value, got {word!r}")
+        if key in params or (key == "caption" and caption is not None):
+            raise DirectiveError(page, line, f"parameter {key!r} given twice")
+        if key == "caption":
+            caption = value.strip()
+        elif key == "stepper":
+            if value.lower() not in TRUE | FALSE:
+                raise DirectiveError(page, line, f"stepper must be 1 or 0, got {value!r}")
+            if value.lower() in TRUE:
+                params["stepper"] = True
+        else:
+            params[key] = coerce(value)
+    if not caption:
+        raise DirectiveError(page, line, f'figure {kind!r} needs a caption="..."')
+    return Directive(page, src, line, m["indent"], "figure", kind, params, caption)
+
+
+def scan(text: str, page: str, src: str) -> list[Directive]:
+    """All directives of one page, skipping fenced code blocks."""
+    found: list[Directive] = []
+    fence: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        f = FENCE.match(line)
+        if fence is None:
+            if f:
+                fence = f["fence"]
+                continue
+        else:
+            if f and f["fence"][0] == fence[0] and len(f["fence"]) >= len(fence) and not line[f.end():].strip():
+                fence = None
+            continue
+        d = parse_line(line, page, src, number)
+        if d is not None:
+            found.append(d)
+    return found
+
+
+def collect(docs_dir: str | Path, shown_as: str | None = None) -> dict[str, list[Directive]]:
+    """Directives of every docs/**/*.md, keyed by path relative to docs_dir (only pages that have some)."""
+    docs = Path(docs_dir)
+    shown = shown_as if shown_as is not None else docs.as_posix()
+    pages: dict[str, list[Directive]] = {}
+    for path in sorted(docs.rglob("*.md")):
+        src = path.relative_to(docs).as_posix()
+        found = scan(path.read_text(encoding="utf-8"), posixpath.join(shown, src), src)
+        if found:
+            pages[src] = found
+    return pages
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def validate(directives: Iterable[Directive]) -> dict[Directive, list]:
+    """Check every figure directive against convfig.render.kinds; returns directive -> [light, dark] specs.
+
+    The first problem raises DirectiveError naming the page and line.
+    """
+    import convfig
+    from convfig.render import kinds
+
+    specs: dict[Directive, list] = {}
+    for d in directives:
+        if d.name != "figure":
+            continue
+        if d.kind not in kinds.KINDS:
+            known = ", ".join(sorted(kinds.KINDS))
+            raise DirectiveError(d.page, d.line, f"unknown figure kind {d.kind!r} (known: {known})")
+        params = {k: (1 if k == "stepper" else v) for k, v in d.params.items()}
+        try:
+            pair = [kinds.make_spec(d.kind, params, theme) for theme in THEMES]
+            kinds.check_size(d.kind, pair[0].params)
+        except convfig.ConvfigError as e:
+            raise DirectiveError(d.page, d.line, f"figure {d.kind}: {e}") from None
+        specs[d] = pair
+    return specs
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@dataclass
+class FigureFiles:
+    """What the renderer produced for one figure (both themes), as paths relative to the site root."""
+
+    name: str
+    kind: str
+    animated: bool
+    width: int
+    height: int
+    alt: dict[str, str]  # theme -> alt
+    steps: list[str]
+    frames: int
+    main: dict[str, str]  # theme -> gif (animations) or png (diagrams)
+    poster: dict[str, str]  # theme -> png
+    svg: dict[str, str]  # theme -> svg (diagrams, may be empty)
+    frame_dirs: dict[str, str]  # theme -> folder of 000.png ... (stepper only)
+    params: dict = field(default_factory=dict)
+
+
+def page_url_dir(src: str, use_directory_urls: bool) -> str:
+    """The folder (relative to the site root) that a page's HTML lands in."""
+    stem = posixpath.splitext(src)[0]
+    parent = posixpath.dirname(stem)
+    if use_directory_urls and posixpath.basename(stem) not in ("index", "README"):
+        return stem
+    return parent
+
+
+def rel(target: str, page_dir: str) -> str:
+    return posixpath.relpath(target, page_dir or ".")
+
+
+def _a(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def figure_html(d: Directive, f: FigureFiles, page_dir: str, anchor: str = "") -> str:
+    """The <figure> that replaces one directive (one line per element; no blank lines)."""
+    anchor = anchor or f"fig-{f.name}"
+    out = [f'<figure class="convfig-figure" id="{_a(anchor)}" data-kind="{_a(f.kind)}">']
+    for theme in THEMES:
+        suffix = f"#only-{theme}"
+        img = (
+            f'<img src="{_a(rel(f.main[theme], page_dir))}{suffix}" alt="{_a(f.alt[theme])}" '
+            f'width="{f.width}" height="{f.height}" loading="lazy" decoding="async">'
+        )
+        if f.animated:
+            out.append(
+                f'<picture class="convfig-{theme}"><source media="(prefers-reduced-motion: reduce)" '
+                f'srcset="{_a(rel(f.poster[theme], page_dir))}">{img}</picture>'
+            )
+        else:
+            out.append(f'<picture class="convfig-{theme}">{img}</picture>')
+    if d.stepper and f.animated and f.frame_dirs:
+        dirs = {t: rel(f.frame_dirs[t], page_dir) + "/" for t in THEMES}
+        out.append(
+            f'<div class="convfig-stepper" role="group" aria-label="Step through the animation" hidden '
+            f'data-count="{f.frames}" data-frames-light="{_a(dirs["light"])}" '
+            f'data-frames-dark="{_a(dirs["dark"])}" data-steps="{_a(json.dumps(f.steps))}">'
+        )
+        out.append(
+            '<button type="button" class="md-button convfig-prev" aria-label="Previous step">&#9664; Prev</button>'
+            '<button type="button" class="md-button convfig-play">Pause</button>'
+            '<button type="button" class="md-button convfig-next" aria-label="Next step">Next &#9654;</button>'
+            '<span class="convfig-counter">Animation playing</span>'
+        )
+        out.append('<p class="convfig-step-text" aria-live="polite"></p>')
+        out.append("</div>")
+    out.append(f"<figcaption>{html.escape(d.caption)}{downloads_html(f, page_dir)}</figcaption>")
+    out.append("</figure>")
+    return "\n".join(d.indent + line for line in out)
+
+
+def downloads_html(f: FigureFiles, page_dir: str, both: bool = False) -> str:
+    """Download links; by default only the current theme's (CSS hides the other), `both` lists both."""
+    parts = []
+    for theme in THEMES:
+        links = []
+        if f.animated:
+            links.append(("GIF", f.main[theme]))
+            links.append(("poster PNG", f.poster[theme]))
+        else:
+            links.append(("PNG", f.main[theme]))
+            if theme in f.svg:
+                links.append(("SVG", f.svg[theme]))
+        a = " · ".join(
+            f'<a href="{_a(rel(path, page_dir))}" download>{label}</a>' for label, path in links
+        )
+        if both:
+            parts.append(f'<span class="convfig-dl">{theme.capitalize()}: {a}</span>')
+        else:
+            parts.append(f'<span class="convfig-only-{theme}">Download: {a}</span>')
+    return f' <span class="convfig-downloads">{"".join(parts)}</span>'
+
+
+CLI_FLAGS = {
+    "input": "--input",
+    "channels": "--channels",
+    "filters": "--filters",
+    "kernel": "--kernel",
+    "strides": "--strides",
+    "padding": "--padding",
+    "dilation": "--dilation",
+    "groups": "--groups",
+    "seed": "--seed",
+}
+
+
+def cli_command(f: FigureFiles, theme: str = "light") -> str | None:
+    """The `convfig gif` command that makes the same animation, when the CLI can express it."""
+    params = {k: v for k, v in f.params.items() if k != "stepper"}
+    if not f.animated or any(k not in CLI_FLAGS for k in params) or "input" not in params:
+        return None
+    words = ["convfig", "gif"]
+    for key, value in params.items():
+        words += [CLI_FLAGS[key], str(value)]
+    if theme != "light":
+        words += ["--theme", theme]
+    words += ["-o", posixpath.basename(f.main[theme])]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def gallery_html(
+    entries: list[tuple[Directive, FigureFiles]], page_dir: str, use_directory_urls: bool, indent: str = ""
+) -> str:
+    """A grid of every animation on the site: thumbnail, caption, page link, downloads, CLI command."""
+    out = ['<div class="convfig-gallery">']
+    for d, f in entries:
+        if not f.animated:
+            continue
+        page_link = page_link_from(d.src, page_dir, use_directory_urls)
+        out.append(f'<figure class="convfig-card" id="gallery-{_a(f.name)}">')
+        for theme in THEMES:
+            out.append(
+                f'<img src="{_a(rel(f.poster[theme], page_dir))}#only-{theme}" alt="{_a(f.alt[theme])}" '
+                f'width="{f.width}" height="{f.height}" loading="lazy" decoding="async">'
+            )
+        cmd = cli_command(f)
+        cmd_html = f"<code>{html.escape(cmd)}</code>" if cmd else ""
+        out.append(
+            f"<figcaption><strong>{html.escape(d.caption)}</strong> "
+            f'<a class="convfig-from" href="{_a(page_link)}">(from {html.escape(d.src)})</a>'
+            f"{downloads_html(f, page_dir, both=True)}{cmd_html}</figcaption>"
+        )
+        out.append("</figure>")
+    out.append("</div>")
+    return "\n".join(indent + line for line in out)
+
+
+def page_link_from(src: str, page_dir: str, use_directory_urls: bool) -> str:
+    """Relative link from a page folder to another page (by its source path)."""
+    if use_directory_urls:
+        target = page_url_dir(src, True)
+        link = rel(target or ".", page_dir)
+        return "./" if link == "." else link + "/"
+    return rel(posixpath.splitext(src)[0] + ".html", page_dir)
+
+
+def rewrite(
+    text: str,
+    directives: list[Directive],
+    files: Mapping[Directive, FigureFiles],
+    src: str,
+    use_directory_urls: bool,
+    gallery: list[tuple[Directive, FigureFiles]] | None = None,
+) -> str:
+    """The page's Markdown with every directive line replaced by its HTML (blank lines around it)."""
+    page_dir = page_url_dir(src, use_directory_urls)
+    lines = text.splitlines()
+    anchors: dict[Directive, str] = {}
+    used: dict[str, int] = {}
+    for d in sorted(directives, key=lambda d: d.line):  # ids unique on the page: fig-NAME, fig-NAME-2, ...
+        if d.name == "figure":
+            base = f"fig-{files[d].name}"
+            used[base] = used.get(base, 0) + 1
+            anchors[d] = base if used[base] == 1 else f"{base}-{used[base]}"
+    for d in sorted(directives, key=lambda d: d.line, reverse=True):
+        if d.name == "gallery":
+            block = gallery_html(gallery or [], page_dir, use_directory_urls, d.indent)
+        else:
+            block = figure_html(d, files[d], page_dir, anchors[d])
+        lines[d.line - 1 : d.line] = ["", block, ""]
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
