@@ -20,6 +20,18 @@ test: $(STAMP)
 	.venv/bin/ruff check .
 	$(PY) -m pytest
 
+# the site: site/ (Pages), site-offline/ (file://, no network) and its zip. Figures come from .cache/convfig.
+MKDOCS  := DISABLE_MKDOCS_2_WARNING=true $(PY) -m mkdocs
+
+site: $(STAMP)
+	$(MKDOCS) build --strict --site-dir site
+	CONVFIG_OFFLINE=true $(MKDOCS) build --strict --site-dir site-offline
+	rm -f site-offline.zip
+	$(PY) -m zipfile -c site-offline.zip site-offline/
+
+serve: $(STAMP)
+	$(MKDOCS) serve
+
 bench: $(STAMP)
 	$(PY) bench/run.py
 

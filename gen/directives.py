@@ -28,7 +28,8 @@ from pathlib import Path
 # A directive line: optional indentation (content tabs, admonitions), then {{ figure ... }} or {{ gallery }}.
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<name>[A-Za-z][\w-]*)\b(?P<body>.*)\}\}\s*$")
 # Anything that looks like the start of a directive but does not match the full-line form above.
-LOOSE = re.compile(r"\{\{\s*(figure|gallery)\b")
+LOOSE = re.compile(r"\{\{\s*(figure|gallery|shape-table)\b")
+NAMES = ("figure", "gallery", "shape-table")
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 
 SITE_KEYS = ("caption", "stepper")
@@ -52,7 +53,7 @@ class Directive:
     src: str  # path relative to docs_dir, posix, e.g. "strides.md"
     line: int  # 1-based
     indent: str
-    name: str  # "figure" or "gallery"
+    name: str  # "figure", "gallery" or "shape-table"
     kind: str = ""
     params: Mapping[str, object] = field(default_factory=dict)  # render parameters (stepper included)
     caption: str = ""
@@ -80,16 +81,16 @@ def parse_line(text: str, page: str, src: str, line: int) -> Directive | None:
             )
         return None
     name, body = m["name"], m["body"].strip()
-    if name not in ("figure", "gallery"):
-        return None  # some other {{ ... }} text; not ours
+    if name not in NAMES:
+        raise DirectiveError(page, line, f"unknown directive {{{{ {name} }}}} (known: {', '.join(NAMES)})")
     try:
         words = shlex.split(body)
     except ValueError as e:
         raise DirectiveError(page, line, f"cannot parse directive ({e})") from None
-    if name == "gallery":
+    if name != "figure":
         if words:
-            raise DirectiveError(page, line, "{{ gallery }} takes no arguments")
-        return Directive(page, src, line, m["indent"], "gallery")
+            raise DirectiveError(page, line, f"{{{{ {name} }}}} takes no arguments")
+        return Directive(page, src, line, m["indent"], name)
     if not words or "=" in words[0]:
         raise DirectiveError(page, line, "figure directive needs a kind first: {{ figure KIND key=value ... }}")
     kind, params, caption = words[0], {}, None
@@ -356,7 +357,62 @@ def rewrite(
     for d in sorted(directives, key=lambda d: d.line, reverse=True):
         if d.name == "gallery":
             block = gallery_html(gallery or [], page_dir, use_directory_urls, d.indent)
+        elif d.name == "shape-table":
+            block = shape_tables(d.indent)
         else:
             block = figure_html(d, files[d], page_dir, anchors[d])
         lines[d.line - 1 : d.line] = ["", block, ""]
     return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
+# --------------------------------------------------------------------------- shape reference
+
+
+def _axis(n: int, k: int, s: int, d: int, padding: str) -> tuple[str, str]:
+    """(zeros, output) along one axis, from the engine; ("—", "—") where Keras refuses."""
+    import convfig
+
+    try:
+        spec = convfig.ConvSpec.make(input_shape=(n,), channels=1, filters=1, kernel_size=(k,),
+                                     strides=(s,), padding=padding, dilation_rate=(d,))
+    except convfig.ConvfigError:
+        return "—", "—"
+    before, after = spec.pads[0]
+    return f"({before}, {after})", str(spec.out_spatial[0])
+
+
+SHAPE_SIZES = (5, 6, 7, 8, 28, 32)
+SHAPE_KERNELS = (1, 2, 3, 4, 5)
+SHAPE_STRIDES = (1, 2)
+DILATION_SIZES = (8, 16, 32)
+DILATIONS = (1, 2, 4)
+MODES = (("valid", "valid"), ("same", "same"), ("causal", "causal (Conv1D only)"))
+REFUSED = "—: the window is longer than the input, so Keras raises an error."
+
+
+def shape_tables(indent: str = "") -> str:
+    """Markdown tables of output length and zeros along one axis, every number from the engine."""
+    out: list[str] = ["### Strides 1 and 2", ""]
+    for mode, title in MODES:
+        out += [f"#### {title}", "", "| input `n` | `kernel_size` | `strides` | zeros (before, after) | output |",
+                "|---:|---:|---:|:---:|---:|"]
+        refused = False
+        for n in SHAPE_SIZES:
+            for k in SHAPE_KERNELS:
+                for s in SHAPE_STRIDES:
+                    zeros, length = _axis(n, k, s, 1, mode)
+                    refused |= length == "—"
+                    out.append(f"| {n} | {k} | {s} | {zeros} | {length} |")
+        out += ["", *([REFUSED, ""] if refused else [])]
+    out += ["### Dilation", "", "`strides=1` (Keras refuses `strides` > 1 together with `dilation_rate` > 1).", "",
+            "| input `n` | `kernel_size` | `dilation_rate` | spans | padding | zeros (before, after) | output |",
+            "|---:|---:|---:|---:|:---|:---:|---:|"]
+    refused = False
+    for n in DILATION_SIZES:
+        for d in DILATIONS:
+            for mode, _title in MODES:
+                zeros, length = _axis(n, 3, 1, d, mode)
+                refused |= length == "—"
+                out.append(f"| {n} | 3 | {d} | {(3 - 1) * d + 1} | `{mode}` | {zeros} | {length} |")
+    out += ["", *([REFUSED] if refused else [])]
+    return "\n".join((indent + line) if line else "" for line in out).rstrip()
