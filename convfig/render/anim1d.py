@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
@@ -95,8 +96,54 @@ def shape_str(t) -> str:
     return "(" + ", ".join(str(int(v)) for v in t) + ("," if len(t) == 1 else "") + ")"
 
 
+class _Stamp:
+    """A dynamic text drawn from a cached glyph-coverage mask instead of a matplotlib Text (10x faster)."""
+
+    __slots__ = ("x", "y", "mask", "ox", "oy", "rgb", "z")
+
+    def __init__(self, x, y, mask, ox, oy, rgb, z):
+        self.x, self.y, self.mask, self.ox, self.oy, self.rgb, self.z = x, y, mask, ox, oy, rgb, z
+
+    def get_zorder(self) -> float:
+        return self.z
+
+
+_SPRITES: dict[tuple, tuple[np.ndarray, int, int]] = {}
+
+
+def _sprite(s: str, size: float, weight: str, mono: bool, ha: str, va: str, fx: float, fy: float):
+    """Coverage mask (0..1 floats) of a text drawn by Agg, and the offset of its top-left from the anchor."""
+    key = (s, size, weight, mono, ha, va, fx, fy)
+    hit = _SPRITES.get(key)
+    if hit is not None:
+        return hit
+    tw = int(text_px(s, size, mono=mono, weight=weight)) + 8
+    th = int(size * 2.5) + 8
+    w, h = 2 * tw + 16, 2 * th + 16
+    ax_, ay_ = w // 2, h // 2
+    fig = Figure(figsize=(w / style.DPI, h / style.DPI), dpi=style.DPI, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    fig.text((ax_ + fx) / w, 1 - (ay_ + fy) / h, s, color="black", fontsize=size, fontweight=weight, ha=ha,
+             va=va, fontfamily=style.MONO_FAMILY if mono else style.FONT_FAMILY)
+    canvas.draw()
+    cov = 1.0 - np.asarray(canvas.buffer_rgba())[:, :, 0].astype(np.float32) / 255.0
+    rows = np.flatnonzero(cov.max(axis=1) > 0)
+    cols = np.flatnonzero(cov.max(axis=0) > 0)
+    if len(rows) == 0:
+        hit = (np.zeros((0, 0), np.float32), 0, 0)
+    else:
+        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        hit = (cov[r0:r1, c0:c1][:, :, None].copy(), int(c0 - ax_), int(r0 - ay_))
+    _SPRITES[key] = hit
+    return hit
+
+
 class Canvas:
-    """A pixel-coordinate matplotlib canvas (origin top-left, y down) with cheap per-frame blitting."""
+    """A pixel-coordinate matplotlib canvas (origin top-left, y down) with cheap per-frame blitting.
+
+    Static artists (dyn=False) are drawn once by ``freeze``. Dynamic ones (dyn=True) are drawn over the saved
+    background by ``frame``; they never join the axes, and dynamic texts are stamped from cached glyph masks.
+    """
 
     def __init__(self, width: int, height: int, theme: style.Theme):
         self.width, self.height = int(width), int(height)
@@ -112,11 +159,18 @@ class Canvas:
         self.ax = ax
         self._dynamic: list = []
         self._bg = None
+        self._begun = False
+        self._buf = None
 
     def _add(self, artist, dyn: bool):
         if dyn:
-            artist.set_animated(True)
+            artist.set_figure(self.fig)
+            artist.set_transform(self.ax.transData)
             self._dynamic.append(artist)
+        elif isinstance(artist, Collection):
+            self.ax.add_collection(artist, autolim=False)
+        else:
+            self.ax.add_artist(artist)
         return artist
 
     def rect(self, x, y, w, h, *, fc="none", ec="none", lw=1.0, ls="-", hatch=None, dyn=False, z=1.0,
@@ -129,26 +183,29 @@ class Canvas:
                 r.set_hatchcolor(self.theme.pad_hatch)
             except AttributeError:  # matplotlib < 3.10 reads rcParams['hatch.color']
                 pass
-        self.ax.add_patch(r)
         return self._add(r, dyn)
 
     def text(self, x, y, s, *, color=None, size=style.FONT_CELL, ha="center", va="center", weight="normal",
              mono=False, dyn=False, z=3.0):
-        t = self.ax.text(x, y, s, color=color or self.theme.fg, fontsize=size, ha=ha, va=va,
-                         fontweight=weight, zorder=z,
-                         fontfamily=style.MONO_FAMILY if mono else style.FONT_FAMILY)
-        return self._add(t, dyn)
-
-    def line(self, xs, ys, *, color, lw=1.0, ls="-", dyn=False, z=2.0):
-        (ln,) = self.ax.plot(xs, ys, color=color, linewidth=lw, linestyle=ls, zorder=z,
-                             solid_capstyle="butt")
-        return self._add(ln, dyn)
+        color = color or self.theme.fg
+        if dyn:
+            ix, iy = int(np.floor(x)), int(np.floor(y))
+            fx, fy = round((x - ix) * 4) / 4, round((y - iy) * 4) / 4
+            mask, ox, oy = _sprite(s, size, weight, mono, ha, va, fx, fy)
+            rgb = np.array(matplotlib.colors.to_rgb(color), dtype=np.float32) * 255
+            st = _Stamp(ix + ox, iy + oy, mask, ox, oy, rgb, z)
+            self._dynamic.append(st)
+            return st
+        return self.ax.text(x, y, s, color=color, fontsize=size, ha=ha, va=va, fontweight=weight, zorder=z,
+                            fontfamily=style.MONO_FAMILY if mono else style.FONT_FAMILY)
 
     def arrow(self, p0, p1, *, color, lw=1.5, dyn=False, z=4.0):
         a = FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=12, color=color, linewidth=lw, zorder=z,
                             shrinkA=0, shrinkB=0)
-        self.ax.add_patch(a)
         return self._add(a, dyn)
+
+    def collection(self, coll, *, dyn=False):
+        return self._add(coll, dyn)
 
     def text_width(self, t) -> float:
         return t.get_window_extent(self.canvas.get_renderer()).width
@@ -157,16 +214,43 @@ class Canvas:
         """Draw the static scene once and keep it as the background of every frame."""
         self.canvas.draw()
         self._bg = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._buf = np.asarray(self.canvas.buffer_rgba())
+
+    def frame_begin(self) -> None:
+        """Start a frame from the static background (then paste cached regions, add dynamic artists)."""
+        self.canvas.restore_region(self._bg)
+        self._begun = True
+
+    def _stamp(self, st: _Stamp) -> None:
+        h, w = st.mask.shape[:2]
+        x0, y0 = st.x, st.y
+        x1, y1 = min(x0 + w, self.width), min(y0 + h, self.height)
+        cx0, cy0 = max(x0, 0), max(y0, 0)
+        if x1 <= cx0 or y1 <= cy0:
+            return
+        m = st.mask[cy0 - y0:y1 - y0, cx0 - x0:x1 - x0]
+        region = self._buf[cy0:y1, cx0:x1, :3]
+        region[...] = np.rint(region + (st.rgb - region) * m).astype(np.uint8)
+
+    def draw_dynamic(self) -> None:
+        renderer = self.canvas.get_renderer()
+        for a in sorted(self._dynamic, key=lambda a: a.get_zorder()):
+            if isinstance(a, _Stamp):
+                self._stamp(a)
+            else:
+                a.draw(renderer)
+
+    def discard_dynamic(self) -> None:
+        self._dynamic = []
+        self._begun = False
 
     def frame(self) -> np.ndarray:
         """Background + the dynamic artists added since the last frame -> RGB uint8; forget them."""
-        self.canvas.restore_region(self._bg)
-        for a in sorted(self._dynamic, key=lambda a: a.get_zorder()):
-            self.ax.draw_artist(a)
-        img = np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
-        for a in self._dynamic:
-            a.remove()
-        self._dynamic = []
+        if not self._begun:
+            self.frame_begin()
+        self.draw_dynamic()
+        img = self._buf[:, :, :3].copy()
+        self.discard_dynamic()
         return img
 
     def close(self) -> None:
@@ -353,12 +437,19 @@ def _draw(tr, p: dict, th: style.Theme) -> Rendered:
                     cv.rect(cx(pi), y_in[c], cell, cell, fc=th.future, ec=th.grid, lw=1, dyn=True)
                     cv.text(cx(pi) + cell / 2, y_in[c] + cell / 2, fmt(tr.padded[pi, c]), color=th.muted,
                             dyn=True)
-            cv.text(cx(before + now + 1) + 3, y_group, "future (not read) →", size=SMALL, ha="left",
-                    color=th.muted, dyn=True, weight="bold")
+            lx = cx(before + now + 1) + 3
+            for label in ("future (not read) →", "future →", "future"):
+                wpx = text_px(label, SMALL, weight="bold")
+                if lx + wpx <= width - MARGIN:
+                    break
+            lx = min(lx, width - MARGIN - wpx)
+            cv.text(lx, y_group, label, size=SMALL, ha="left", color=th.muted, dyn=True, weight="bold")
         if causal:
             cv.text(cx(before + now) + cell / 2, y_idx, str(now), size=SMALL, weight="bold", dyn=True,
                     color=th.fg)
             cv.rect(cx(before + now) + 4, y_idx - 8, cell - 8, 16, fc=th.bg, dyn=True, z=2.5)
+            cv.text(cx(before + now) + cell / 2, y_group, "now", size=SMALL, weight="bold", dyn=True,
+                    color=th.weight)
         # kernel weights and products under the taps
         sum_texts = []
         for f in range(F):
@@ -381,12 +472,9 @@ def _draw(tr, p: dict, th: style.Theme) -> Rendered:
                 expr = f"filter {f}: {expr}"
             if float(tr.bias[f]) != 0:
                 expr = expr.replace(" = " + fmt(total), f" + bias {paren(tr.bias[f])} = {fmt(total)}")
-            t = cv.text(cx(win[0]), y_sum[f], expr, size=style.FONT_CAPTION + 1, ha="left", dyn=True,
-                        weight="bold")
-            wpx = cv.text_width(t)
-            xs = min(cx(win[0]), width - MARGIN - wpx)
-            xs = max(xs, MARGIN)
-            t.set_x(xs)
+            wpx = text_px(expr, style.FONT_CAPTION + 1, weight="bold")
+            xs = max(min(cx(win[0]), width - MARGIN - wpx), MARGIN)
+            cv.text(xs, y_sum[f], expr, size=style.FONT_CAPTION + 1, ha="left", dyn=True, weight="bold")
             sum_texts.append((xs, wpx, total))
         # output cells
         for f in range(F):
