@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,6 +12,51 @@ try:  # the engine defines the one error class; keep render importable while it 
 except ImportError:  # pragma: no cover - only before the engine exists
     class ConvfigError(ValueError):  # type: ignore[no-redef]
         """Bad figure request (message names the parameter)."""
+
+
+class FrameSeq(Sequence):
+    """Animation frames stored as the first frame plus, per later frame, the rectangles that changed.
+
+    Behaves like a list of equal-size RGB uint8 arrays (``len``, indexing, iteration), but memory grows
+    with what changes, not with the frame count; ``encode`` uses the patches directly (fast path).
+    patches[i] is a list of (y, x, patch) meaning frame i = frame i-1 with ``patch`` pasted at (y, x).
+    """
+
+    def __init__(self, first: np.ndarray) -> None:
+        if first.dtype != np.uint8 or first.ndim != 3 or first.shape[2] != 3:
+            raise ValueError("FrameSeq needs an RGB uint8 first frame")
+        self.first = first
+        self.patches: list[list[tuple[int, int, np.ndarray]]] = [[]]
+        self._cache: tuple[int, np.ndarray] | None = None
+
+    def append_patches(self, patches: list[tuple[int, int, np.ndarray]]) -> None:
+        self.patches.append(patches)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return self.first.shape
+
+    def __len__(self) -> int:
+        return len(self.patches)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("frame index out of range")
+        if self._cache is not None and self._cache[0] <= i:
+            j, img = self._cache
+            img = img.copy()
+        else:
+            j, img = 0, self.first.copy()
+        for k in range(j + 1, i + 1):
+            for y, x, p in self.patches[k]:
+                img[y:y + p.shape[0], x:x + p.shape[1]] = p
+        self._cache = (i, img)
+        return img.copy()
 
 
 @dataclass
@@ -37,6 +83,8 @@ class Rendered:
             raise ValueError("Rendered needs one duration per frame")
         if len(self.steps) != len(self.frames):
             raise ValueError("Rendered needs one step description per frame")
+        if isinstance(self.frames, FrameSeq):
+            return
         shape = self.frames[0].shape
         for f in self.frames:
             if f.shape != shape or f.dtype != np.uint8 or f.ndim != 3 or f.shape[2] != 3:
