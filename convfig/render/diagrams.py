@@ -224,6 +224,24 @@ class Board:
                 self.cell(x + q * c, y + r * c, c, lab, role=role)
 
     # output ---------------------------------------------------------------------------------------
+    def fit(self, margin: float = 14) -> None:
+        """Grow the board so every text and patch is inside it (pixel coordinates stay the same)."""
+        renderer = self.canvas.get_renderer()
+        right, bottom = 0.0, 0.0
+        for a in list(self.ax.texts) + list(self.ax.patches):
+            if not a.get_visible() or (a.get_animated() and not (hasattr(a, "get_text") and a.get_text())):
+                continue
+            bb = a.get_window_extent(renderer)
+            right = max(right, bb.x1)
+            bottom = max(bottom, self.h - bb.y0)   # display y is up from the bottom
+        w = int(np.ceil(max(self.w, right + margin)))
+        h = int(np.ceil(max(self.h, bottom + margin)))
+        if (w, h) != (self.w, self.h):
+            self.w, self.h = w, h
+            self.fig.set_size_inches(w / DPI, h / DPI)
+            self.ax.set_xlim(0, w)
+            self.ax.set_ylim(h, 0)
+
     def rgb(self) -> np.ndarray:
         self.canvas.draw()
         return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
@@ -236,6 +254,7 @@ class Board:
 
 def finish(board: Board, alt: str, step: str) -> Rendered:
     """One-frame Rendered with PNG pixels and SVG bytes (call inside the theme's rc_context)."""
+    board.fit()
     frame = board.rgb()
     svg = board.svg()
     return Rendered(frames=[frame], durations_ms=[1000], alt=alt, steps=[step], svg=svg)
@@ -273,12 +292,453 @@ def trace_of(spec: convfig.ConvSpec, seed: int = 0):
                          dilation_rate=spec.dilation_rate, groups=spec.groups)
 
 
-__all__ = [
-    "Board",
-    "fmt",
-    "shape_str",
-    "arithmetic",
-    "FONT_TITLE",
-    "FONT_CAPTION",
-    "FancyArrowPatch",
-]
+
+def title_block(b: Board, x, y, title, subtitle=None):
+    b.text(x, y, title, size=FONT_TITLE, ha="left", weight="bold")
+    if subtitle:
+        b.text(x, y + 22, subtitle, size=FONT_CAPTION, ha="left", color=b.theme.muted)
+
+
+def bracket(b: Board, x0, x1, y, *, color, taps=None, label=None, size=FONT_SMALL + 1, lw=1.8, left=False):
+    """A horizontal bracket from x0 to x1 hanging down at y (ticks at the tap centres)."""
+    b.line([x0, x1], [y, y], color=color, lw=lw, z=3)
+    for tx in taps if taps is not None else (x0, x1):
+        b.line([tx, tx], [y, y + 7], color=color, lw=lw, z=3)
+    if label:
+        if left:
+            b.text(x0 - 6, y, label, size=size, ha="right", color=color, weight="bold")
+        else:
+            b.text(x1 + 6, y, label, size=size, ha="left", color=color, weight="bold")
+
+
+# --------------------------------------------------------------------------------------------------
+# padding-modes: valid / same / causal / full for one 1D input
+
+
+PADDING_MODES = ("valid", "same", "causal", "full")
+
+
+def render_padding_modes(params: dict, theme: str) -> Rendered:
+    """valid, same, causal and full padding of one 1D input side by side, with pads and output lengths."""
+    th, rc = themed(theme)
+    (n,) = p_ints(params, "input", 7, 1)
+    (k,) = p_ints(params, "kernel", 4, 1)
+    (s,) = p_ints(params, "strides", 1, 1)
+    (d,) = p_ints(params, "dilation", 1, 1)
+    seed = p_int(params, "seed", 0)
+    rows = []
+    for mode in PADDING_MODES:
+        try:
+            spec = spec_of((n,), k, strides=s, padding=mode, dilation=d)
+        except ConvfigError as e:
+            if mode == "valid" and "larger than the padded input" in str(e):
+                rows.append((mode, None, None))
+                continue
+            raise
+        rows.append((mode, spec, trace_of(spec, seed)))
+    with rc:
+        return _draw_padding_modes(th, n, k, s, d, rows)
+
+
+def _draw_padding_modes(th: Theme, n, k, s, d, rows) -> Rendered:
+    c = 34
+    specs = [sp for _, sp, _ in rows if sp is not None]
+    before_max = max(sp.pads[0][0] for sp in specs)
+    after_max = max(sp.pads[0][1] for sp in specs)
+    M, LW = 16, 86
+    x_real = M + LW + before_max * c
+    grid_right = x_real + (n + after_max) * c
+    ke = specs[0].effective_kernel[0]
+    block_h = 2 * c + 100
+    y0 = 70
+    H = y0 + len(rows) * block_h + 58
+    any_tr = next(tr for _, sp, tr in rows if tr is not None)
+    weights = ", ".join(fmt(w) for w in np.asarray(any_tr.kernel)[:, 0, 0])
+    dil = f", dilation_rate={d} (span {ke})" if d > 1 else ""
+    title = f"Padding modes: input length {n}, kernel_size={k}" + (f", strides={s}" if s > 1 else "") + dil
+    sub = (f"kernel weights [{weights}] · hatched = zeros added by padding · each output sits under the "
+           f"first cell its window reads")
+    foot1 = ("Keras conv layers accept padding='valid', 'same' and 'causal' (Conv1D only). 'full' pads "
+             f"k−1 = {ke - 1} on both sides:")
+    foot2 = "it is shown to compare with PyTorch (padding=k−1) or ZeroPadding1D followed by a valid Conv1D."
+    widest = max([text_width(sub, FONT_CAPTION), text_width(foot1, FONT_CAPTION), text_width(foot2, FONT_CAPTION)]
+                 + [text_width(sp.keras_call(), FONT_SMALL + 1, mono=True) for sp in specs])
+    W = max(grid_right + M + 90, 660, M * 2 + widest + 4)
+    b = Board(W, H, th)
+    t = th
+    title_block(b, M, 20, title, sub)
+    alt_parts, step_parts = [], []
+    for i, (mode, spec, tr) in enumerate(rows):
+        y = y0 + i * block_h + 14
+        keras = mode != "full"
+        head = f"padding='{mode}'" + ("" if keras else "  (not a Keras option)")
+        b.text(M, y + 6, head, size=FONT_LABEL + 1, ha="left", weight="bold",
+               color=t.fg if keras else t.muted)
+        if spec is None:
+            b.text(M, y + 40, f"kernel span {ke} is longer than the input ({n}): valid padding has no output",
+                   size=FONT_LABEL, ha="left", color=t.muted)
+            alt_parts.append("valid: no output (kernel longer than input)")
+            continue
+        (pb, pa), = spec.pads
+        (out_n,) = spec.out_spatial
+        info = f"pad {pb} before / {pa} after → output length {out_n}"
+        b.text(M + text_width(head, FONT_LABEL + 1, weight="bold") + 14, y + 6, info, size=FONT_LABEL, ha="left")
+        yr = y + 44
+        xs0 = x_real - pb * c
+        padded = np.asarray(tr.padded)[:, 0]
+        for j, v in enumerate(padded):
+            real = pb <= j < pb + n
+            b.cell(xs0 + j * c, yr, c, fmt(v), role="input" if real else "pad")
+        b.rect(x_real, yr, n * c, c, edge=t.fg, lw=1.4, z=1.5)
+        # first and last windows as brackets above the row
+        steps = tr.steps
+        for st, lift, name in ((steps[0], 8, "out[0]"), (steps[-1], 20, f"out[{out_n - 1}]")):
+            w = np.asarray(st.window[0])
+            if len(steps) == 1 and lift == 20:
+                break
+            taps = [xs0 + j * c + c / 2 for j in w]
+            bracket(b, taps[0], taps[-1], yr - lift, color=t.weight, taps=taps, label=name, size=FONT_SMALL + 1,
+                    left=lift == 8)
+        # outputs under the first cell of their window
+        yo = yr + c + 8
+        out = np.asarray(tr.output)[:, 0]
+        for st in steps:
+            j = int(st.start[0])
+            b.cell(xs0 + j * c, yo, c, fmt(out[st.index]), role="output")
+        b.text(M + LW - 10, yr + c / 2, "input", size=FONT_SMALL + 1, ha="right", color=t.muted)
+        b.text(M + LW - 10, yo + c / 2, "output", size=FONT_SMALL + 1, ha="right", color=t.muted)
+        b.text(M, yo + c + 18, spec.keras_call(), size=FONT_SMALL + 1, ha="left", mono=True, color=t.muted)
+        alt_parts.append(f"{mode}: pad {pb} before and {pa} after, output length {out_n}")
+        step_parts.append(f"padding='{mode}' adds {pb} zero{'s' if pb != 1 else ''} before and {pa} after "
+                          f"the {n} inputs, so the window fits {out_n} time{'s' if out_n != 1 else ''}")
+    b.text(M, H - 34, foot1, size=FONT_CAPTION, ha="left", color=t.muted)
+    b.text(M, H - 16, foot2, size=FONT_CAPTION, ha="left", color=t.muted)
+    alt = (f"Padding modes for a 1D input of length {n} and kernel_size={k}"
+           + (f", strides={s}" if s > 1 else "") + (f", dilation_rate={d}" if d > 1 else "") + ": "
+           + "; ".join(alt_parts) + ". Only valid, same and causal are Keras options; full is for comparison.")
+    return finish(b, alt, ". ".join(step_parts) + ".")
+
+
+# --------------------------------------------------------------------------------------------------
+# coverage: how many windows read each input cell
+
+
+def ramp(theme: Theme, frac: float) -> str:
+    """Sequential colour for 0..1 (light: white -> blue, dark: slate -> sky blue); lightness monotone."""
+    if theme.name == "dark":
+        return mix("#2a3140", "#7cc6f2", 0.1 + 0.9 * frac)
+    return mix("#f4f9fd", "#005a8c", 0.05 + 0.95 * frac)
+
+
+def render_coverage(params: dict, theme: str) -> Rendered:
+    """Heatmap of how many windows read each input cell (from ``arithmetic.coverage_map``)."""
+    th, rc = themed(theme)
+    shape = p_ints(params, "input", (7, 7))
+    rank = len(shape)
+    if rank != 2:
+        raise ConvfigError(f"input: the coverage figure draws a 2D input (e.g. 5x5), got {shape_str(shape)}")
+    spec = spec_of(shape, p_ints(params, "kernel", 3, 2), strides=p_ints(params, "strides", 1, 2),
+                   padding=p_padding(params, "same"), dilation=p_ints(params, "dilation", 1, 2))
+    cov = np.asarray(arithmetic.coverage_map(spec))
+    other = None
+    if spec.padding in ("valid", "same"):
+        alt_pad = "same" if spec.padding == "valid" else "valid"
+        try:
+            o = spec_of(shape, spec.kernel_size, strides=spec.strides, padding=alt_pad, dilation=spec.dilation_rate)
+            other = (alt_pad, np.asarray(arithmetic.coverage_map(o)))
+        except ConvfigError:
+            other = None
+    with rc:
+        return _draw_coverage(th, spec, cov, other)
+
+
+def _draw_coverage(th: Theme, spec, cov, other=None) -> Rendered:
+    t = th
+    (pt, pb), (pl, pr) = spec.pads
+    Hp, Wp = spec.padded_shape
+    n0, n1 = spec.input_shape
+    c = 40 if max(Hp, Wp) <= 9 else 32 if max(Hp, Wp) <= 12 else 24
+    M = 16
+    gx, gy = M + 20, 84
+    kmax = int(np.prod(spec.kernel_size))
+    W = max(gx + Wp * c + 40 + 300, 680)
+    H = max(gy + Hp * c + 66, 400)
+    b = Board(W, H, t)
+    ks = shape_str(spec.kernel_size)
+    title_block(b, M, 20, f"Edge coverage: {shape_str(spec.input_shape)} input, {ks} kernel, "
+                f"padding='{spec.padding_label}'" + (f", strides={spec.strides[0]}" if max(spec.strides) > 1 else ""),
+                "number in each cell = how many windows read it (zero padding, hatched, is not counted)")
+    top = int(cov.max()) if cov.size else 0
+    for r in range(Hp):
+        for q in range(Wp):
+            x, y = gx + q * c, gy + r * c
+            ir, iq = r - pt, q - pl
+            if not (0 <= ir < n0 and 0 <= iq < n1):
+                b.cell(x, y, c, None, role="pad")
+                continue
+            v = int(cov[ir, iq])
+            fill = ramp(t, v / kmax) if v else t.bg
+            b.rect(x, y, c, c, fill=fill, edge=t.grid, lw=1.0, z=1)
+            col = best_text(fill, [t.fg, t.bg, "#000000", "#ffffff"])
+            b.text(x + c / 2, y + c / 2, str(v), size=FONT_CELL + (1 if c >= 40 else 0), color=col,
+                   weight="bold" if v == top else "normal", z=4)
+            if v == 0:
+                b.rect(x + 3, y + 3, c - 6, c - 6, edge=t.window, lw=1.2, ls=(0, (2, 2)), z=3)
+    b.rect(gx + pl * c, gy + pt * c, n1 * c, n0 * c, edge=t.fg, lw=1.6, z=2)
+    # key numbers
+    tx = gx + Wp * c + 36
+    corner, centre = int(cov[0, 0]), int(cov[n0 // 2, n1 // 2])
+    edge_mid = int(cov[0, n1 // 2])
+    lines = [
+        ("padding", f"{spec.describe_padding()}"),
+        ("windows", f"{spec.positions} (output {shape_str(spec.out_spatial)})"),
+        ("corner cell", f"read {corner}×"),
+        ("edge centre", f"read {edge_mid}×"),
+        ("centre cell", f"read {centre}×"),
+        ("most", f"{top}× (at most {ks} = {kmax})"),
+    ]
+    zeros = int((cov == 0).sum())
+    if zeros:
+        lines.append(("never read", f"{zeros} cell{'s' if zeros != 1 else ''} (dashed)"))
+    if other is not None:
+        name, oc = other
+        lines.append((f"if '{name}'", f"corner {int(oc[0, 0])}×, centre {int(oc[n0 // 2, n1 // 2])}×"))
+    y = gy + 6
+    for key, val in lines:
+        b.text(tx, y, key, size=FONT_CAPTION, ha="left", color=t.muted)
+        b.text(tx + 96, y, val, size=FONT_CAPTION, ha="left")
+        y += 24
+    # scale: 0 .. kmax
+    y += 12
+    b.text(tx, y, "scale (reads)", size=FONT_CAPTION, ha="left", color=t.muted)
+    sw = min(26, 200 / (kmax + 1))
+    for v in range(kmax + 1):
+        fill = ramp(t, v / kmax) if v else t.bg
+        b.rect(tx + v * sw, y + 12, sw, 16, fill=fill, edge=t.grid, lw=0.6)
+    b.text(tx, y + 40, "0", size=FONT_SMALL + 1, ha="left", color=t.muted)
+    b.text(tx + (kmax + 1) * sw, y + 40, str(kmax), size=FONT_SMALL + 1, ha="right", color=t.muted)
+    b.text(M, H - 36, "Without padding, border cells are read by fewer windows than the centre;",
+           size=FONT_CAPTION, ha="left", color=t.muted)
+    b.text(M, H - 18, "padding adds windows that reach the border cells and evens this out.",
+           size=FONT_CAPTION, ha="left", color=t.muted)
+    alt = (f"Edge-coverage heatmap for a {shape_str(spec.input_shape)} input, kernel_size="
+           f"{shape_str(spec.kernel_size)}, strides={shape_str(spec.strides)}, padding='{spec.padding_label}' "
+           f"({spec.describe_padding()}): each cell shows how many of the {spec.positions} windows read it. "
+           f"Corner {corner}, middle of an edge {edge_mid}, centre {centre}, at most {kmax}.")
+    step = (f"With padding='{spec.padding_label}' the corner cell is read {corner} time{'s' if corner != 1 else ''} "
+            f"and the centre cell {centre} times.")
+    return finish(b, alt, step)
+
+
+# --------------------------------------------------------------------------------------------------
+# strides: where the windows land (small multiples laid out like the output grid)
+
+
+def render_strides(params: dict, theme: str) -> Rendered:
+    """Every window position for the given strides, one thumbnail per output cell, plus strides 1/2/3 compared."""
+    th, rc = themed(theme)
+    shape = p_ints(params, "input", (7, 7))
+    if len(shape) != 2:
+        raise ConvfigError(f"input: the strides figure draws a 2D input (e.g. 7x7), got {shape_str(shape)}")
+    kernel = p_ints(params, "kernel", 3, 2)
+    padding = p_padding(params, "valid")
+    dilation = p_ints(params, "dilation", 1, 2)
+    spec = spec_of(shape, kernel, strides=p_ints(params, "strides", 2, 2), padding=padding, dilation=dilation)
+    if spec.positions > 64:
+        raise ConvfigError(f"input: {shape_str(shape)} with strides={shape_str(spec.strides)} gives "
+                           f"{spec.positions} windows, more than the 64 this figure draws; use a smaller input "
+                           "or larger strides")
+    tr = trace_of(spec)
+    cov = np.asarray(arithmetic.coverage_map(spec))
+    compare = []
+    for s in (1, 2, 3):
+        try:
+            compare.append((s, spec_of(shape, kernel, strides=s, padding=padding, dilation=dilation)))
+        except ConvfigError as e:
+            compare.append((s, str(e)))
+    with rc:
+        return _draw_strides(th, spec, tr, cov, compare)
+
+
+def _draw_strides(th: Theme, spec, tr, cov, compare) -> Rendered:
+    t = th
+    Hp, Wp = spec.padded_shape
+    Ho, Wo = spec.out_spatial
+    (pt, _), (pl, _) = spec.pads
+    n0, n1 = spec.input_shape
+    tc = int(max(7, min(18, 150 / max(Hp, Wp), 520 / (Wo * max(Wp, 1) + Wo))))
+    thumb_w, thumb_h = Wp * tc, Hp * tc
+    gap = max(12, tc + 4)
+    M = 16
+    gx, gy = M + 34, 112
+    grid_w = Wo * thumb_w + (Wo - 1) * gap
+    grid_h = Ho * thumb_h + (Ho - 1) * gap
+    side_x = gx + grid_w + 40
+    W = max(side_x + 330, 700)
+    H = max(gy + grid_h + 70, gy + 260)
+    b = Board(W, H, t)
+    s = spec.strides
+    sstr = str(s[0]) if len(set(s)) == 1 else str(s)
+    title_block(b, M, 20, f"strides={sstr}: where the {shape_str(spec.kernel_size)} windows land on a "
+                f"{shape_str(spec.input_shape)} input (padding='{spec.padding_label}')",
+                f"one small copy of the input per output cell, placed like the output grid ({shape_str((Ho, Wo))})")
+    b.text(gx + grid_w / 2, gy - 34, "output column →", size=FONT_SMALL + 1, color=t.muted)
+    b.text(gx - 22, gy + grid_h / 2, "output row →", size=FONT_SMALL + 1, color=t.muted).set_rotation(-90)
+    for st in tr.steps:
+        orow, ocol = st.out_pos
+        x0 = gx + ocol * (thumb_w + gap)
+        y0 = gy + orow * (thumb_h + gap)
+        rows, cols = (set(int(v) for v in w) for w in st.window)
+        for r in range(Hp):
+            for q in range(Wp):
+                ir, iq = r - pt, q - pl
+                real = 0 <= ir < n0 and 0 <= iq < n1
+                x, y = x0 + q * tc, y0 + r * tc
+                if r in rows and q in cols:
+                    b.rect(x, y, tc, tc, fill=t.window_fill, edge=t.window, lw=0.8, z=2,
+                           hatch="//" if not real else None)
+                elif not real:
+                    b.rect(x, y, tc, tc, fill=t.pad_fill, edge=t.grid, lw=0.4, hatch="//", z=1)
+                elif cov[ir, iq] == 0:
+                    b.rect(x, y, tc, tc, fill=t.future, edge=t.grid, lw=0.4, z=1)
+                else:
+                    b.rect(x, y, tc, tc, fill=t.input_fill, edge=t.grid, lw=0.4, z=1)
+        wr, wc = st.window
+        b.rect(x0 + int(wc[0]) * tc, y0 + int(wr[0]) * tc, (int(wc[-1]) - int(wc[0]) + 1) * tc,
+               (int(wr[-1]) - int(wr[0]) + 1) * tc, edge=t.window, lw=2.0, z=3)
+        b.rect(x0, y0, thumb_w, thumb_h, edge=t.fg, lw=1.0, z=2.5)
+        start = ", ".join(str(int(v) - p) for v, p in zip(st.start, (pt, pl)))
+        b.text(x0 + thumb_w / 2, y0 - 7, f"({start})", size=FONT_SMALL, color=t.muted)
+    # starts per axis
+    y = gy
+    b.text(side_x, y, "window starts (row, col) in input cells:", size=FONT_CAPTION, ha="left", color=t.muted)
+    starts_r = sorted({int(st.start[0]) - pt for st in tr.steps})
+    starts_c = sorted({int(st.start[1]) - pl for st in tr.steps})
+    b.text(side_x, y + 22, f"rows {', '.join(map(str, starts_r))} · cols {', '.join(map(str, starts_c))}",
+           size=FONT_CAPTION, ha="left")
+    never = int((cov == 0).sum())
+    y += 52
+    if never:
+        b.rect(side_x, y - 8, 16, 16, fill=t.future, edge=t.grid, lw=0.6)
+        b.text(side_x + 24, y, f"{never} input cell{'s' if never != 1 else ''} never read", size=FONT_CAPTION,
+               ha="left")
+        y += 28
+    b.rect(side_x, y - 8, 16, 16, fill=t.window_fill, edge=t.window, lw=1.0)
+    b.text(side_x + 24, y, "cells read by that window", size=FONT_CAPTION, ha="left")
+    y += 40
+    b.text(side_x, y, "Same input and kernel, other strides:", size=FONT_CAPTION, ha="left", weight="bold")
+    y += 24
+    for sv, sp in compare:
+        if isinstance(sp, str):
+            b.text(side_x, y, f"strides={sv}: not possible", size=FONT_CAPTION, ha="left", color=t.muted)
+        else:
+            mark = "  ◀ this figure" if tuple(sp.strides) == tuple(spec.strides) else ""
+            b.text(side_x, y, f"strides={sv} → output {shape_str(sp.out_spatial)} ({sp.positions} windows){mark}",
+                   size=FONT_CAPTION, ha="left", weight="bold" if mark else "normal")
+        y += 22
+    b.text(M, H - 18, spec.keras_call() + f"  ·  input {tuple_str(spec.input_shape + (1,))} → output "
+           f"{tuple_str(spec.output_shape)}", size=FONT_SMALL + 1, ha="left", mono=True, color=t.muted)
+    comp = "; ".join(f"strides={sv} gives {shape_str(sp.out_spatial)}" for sv, sp in compare if not isinstance(sp, str))
+    alt = (f"Window positions for kernel_size={shape_str(spec.kernel_size)}, strides={sstr}, "
+           f"padding='{spec.padding_label}' on a {shape_str(spec.input_shape)} input: {spec.positions} windows "
+           f"starting at rows {', '.join(map(str, starts_r))} and columns {', '.join(map(str, starts_c))}, output "
+           f"{shape_str(spec.out_spatial)}" + (f"; {never} input cells are never read" if never else "")
+           + f". For comparison: {comp}.")
+    step = (f"With strides={sstr} each window starts {sstr} cells after the previous one; "
+            f"{spec.positions} windows fit, so the output is {shape_str(spec.out_spatial)}.")
+    return finish(b, alt, step)
+
+
+# --------------------------------------------------------------------------------------------------
+# dilation: the same k×k weights spread out with gaps
+
+
+def render_dilation(params: dict, theme: str) -> Rendered:
+    """The cells a dilated kernel reads (first window) for dilation 1 and the given rate."""
+    th, rc = themed(theme)
+    shape = p_ints(params, "input", (7, 7))
+    if len(shape) != 2:
+        raise ConvfigError(f"input: the dilation figure draws a 2D input (e.g. 7x7), got {shape_str(shape)}")
+    kernel = p_ints(params, "kernel", 3, 2)
+    padding = p_padding(params, "valid")
+    dil = p_ints(params, "dilation", 2, 2)
+    strides = p_ints(params, "strides", 1, 2)
+    rates = [(1, 1), dil] if max(dil) > 1 else [(1, 1), (2, 2)]
+    panels = []
+    for d in rates:
+        spec = spec_of(shape, kernel, strides=strides, padding=padding, dilation=d)
+        panels.append((spec, trace_of(spec, p_int(params, "seed", 0))))
+    with rc:
+        return _draw_dilation(th, panels)
+
+
+def _draw_dilation(th: Theme, panels) -> Rendered:
+    t = th
+    M = 16
+    spec0 = panels[0][0]
+    Hp = max(sp.padded_shape[0] for sp, _ in panels)
+    Wp = max(sp.padded_shape[1] for sp, _ in panels)
+    c = 40 if max(Hp, Wp) <= 9 else 30
+    kh, kw = spec0.kernel_size
+    kx, ky = M, 110
+    panel_w = max(Wp * c, 250)
+    px0 = kx + kw * c + 60
+    W = max(px0 + len(panels) * (panel_w + 40), 700)
+    H = ky + Hp * c + 84
+    b = Board(W, H, t)
+    title_block(b, M, 20, f"Dilation: the same {shape_str(spec0.kernel_size)} weights, spread out",
+                f"{shape_str(spec0.input_shape)} input, padding='{spec0.padding_label}' · highlighted cells are "
+                "the ones the first window reads; the cells in between are skipped")
+    kern = np.asarray(panels[0][1].kernel)[..., 0, 0]
+    b.text(kx, ky - 14, "kernel", size=FONT_LABEL, ha="left", weight="bold")
+    for r in range(kh):
+        for q in range(kw):
+            b.cell(kx + q * c, ky + r * c, c, fmt(kern[r, q]), role="kernel")
+    b.rect(kx, ky, kw * c, kh * c, edge=t.window, lw=2.2, z=2)
+    b.text(kx, ky + kh * c + 16, f"{kh * kw} weights", size=FONT_CAPTION, ha="left", color=t.muted)
+    alt_parts = []
+    for i, (spec, tr) in enumerate(panels):
+        x0 = px0 + i * (panel_w + 40)
+        (pt, _), (pl, _) = spec.pads
+        n0, n1 = spec.input_shape
+        d = spec.dilation_rate
+        ke = spec.effective_kernel
+        dstr = str(d[0]) if len(set(d)) == 1 else str(d)
+        b.text(x0, ky - 14, f"dilation_rate={dstr}", size=FONT_LABEL, ha="left", weight="bold")
+        st = tr.steps[0]
+        rows = [int(v) for v in st.window[0]]
+        cols = [int(v) for v in st.window[1]]
+        padded = np.asarray(tr.padded)[..., 0]
+        Hq, Wq = spec.padded_shape
+        for r in range(Hq):
+            for q in range(Wq):
+                ir, iq = r - pt, q - pl
+                real = 0 <= ir < n0 and 0 <= iq < n1
+                x, y = x0 + q * c, ky + r * c
+                if r in rows and q in cols:
+                    w = kern[rows.index(r), cols.index(q)]
+                    b.rect(x, y, c, c, fill=t.window_fill, edge=t.window, lw=1.6, z=2,
+                           hatch=None if real else "//")
+                    b.text(x + c / 2, y + c / 2 - 6, fmt(padded[r, q]), size=FONT_CELL, z=4)
+                    b.text(x + c / 2, y + c - 8, f"w {fmt(w)}", size=FONT_SMALL, color=t.weight, z=4)
+                else:
+                    b.cell(x, y, c, fmt(padded[r, q]), role="input" if real else "pad", size=FONT_CELL - 1)
+        y_top, x_left = ky + rows[0] * c, x0 + cols[0] * c
+        b.rect(x_left - 2, y_top - 2, ke[1] * c + 4, ke[0] * c + 4, edge=t.window, lw=2.0,
+               ls="-" if max(d) == 1 else (0, (5, 3)), z=3)
+        b.rect(x0 + pl * c, ky + pt * c, n1 * c, n0 * c, edge=t.fg, lw=1.4, z=2.5)
+        k0, d0 = spec.kernel_size[0], d[0]
+        yl = ky + Hq * c + 20
+        b.text(x0, yl, f"span ({k0}−1)·{d0}+1 = {ke[0]}" + ("" if ke[0] == ke[1] else f" × {ke[1]}")
+               + f" → {shape_str(ke)} area", size=FONT_CAPTION, ha="left")
+        b.text(x0, yl + 20, f"reads {int(np.prod(spec.kernel_size))} cells, output {shape_str(spec.out_spatial)}",
+               size=FONT_CAPTION, ha="left", color=t.muted)
+        b.text(x0, yl + 40, spec.keras_call().replace("keras.layers.", ""), size=FONT_SMALL, ha="left", mono=True,
+               color=t.muted)
+        alt_parts.append(f"dilation_rate={dstr}: effective kernel {shape_str(ke)}, "
+                         f"output {shape_str(spec.out_spatial)}")
+    alt = (f"Dilation diagram: a {shape_str(spec0.kernel_size)} kernel on a {shape_str(spec0.input_shape)} "
+           f"input with padding='{spec0.padding_label}'. " + "; ".join(alt_parts)
+           + ". The kernel keeps its weights; dilation spreads them out with gaps, effective size (k−1)·d+1.")
+    step = "; ".join(alt_parts) + "."
+    return finish(b, alt, step)
