@@ -135,10 +135,19 @@ def _draw(tr, th: style.Theme) -> Rendered:
     vin = Oblique(0, 0, u, spec.padded_shape)
     vout_w = Oblique(0, 0, u, spec.out_spatial).width
     gap = 44
-    row_b_w = vin.width + gap + F * (vout_w + 24) + F * (oW * ci + 16)
+    out_label = f"output {_dims(spec.out_spatial)}" + (f" × {F} filters" if F > 1 else "")
+    in_label = f"input, padded {_dims(spec.padded_shape)}" if spec.padded_shape != spec.input_shape else "input"
+    view_w = max(vout_w, text_px("filter 00", SMALL) if F > 1 else 0) + 24
+    if F == 1:
+        view_w = max(view_w, text_px(out_label, SMALL + 1, weight="bold") + 12)
+    oslice_title = "f0 depth 0" if F > 1 else "output depth 0"
+    oslice_w = max(oW * ci, text_px(oslice_title, SMALL, weight="bold")) + 16
+    row_b_w = max(vin.width, text_px(in_label, SMALL + 1, weight="bold")) + gap + F * view_w + F * oslice_w
     # row D: one column per kernel depth
     longest = f"input depth {-max(pads[0][0], 1)} (padding)"
-    col_w = max(Pw * ci, 2 * kW * ci + 14, text_px(longest, SMALL - 1) + 4) + 22
+    wtag = " f0 c0" if (C > 1 or F > 1) else ""
+    gap_wp = max(14, int(text_px("weights" + wtag, SMALL - 1)) + 8 - kW * ci)
+    col_w = max(Pw * ci, 2 * kW * ci + gap_wp, text_px(longest, SMALL - 1) + 4) + 22
     row_d_w = kD * col_w
     width = int(max(style.MIN_WIDTH_PX, row_b_w + 2 * MARGIN, row_d_w + 2 * MARGIN,
                     text_px(title, style.FONT_LABEL, weight="bold") + 2 * MARGIN + 8))
@@ -153,7 +162,7 @@ def _draw(tr, th: style.Theme) -> Rendered:
     y += 22
     out_view_h = Oblique(0, 0, u, spec.out_spatial).height
     slice_h = oH * ci + 18
-    row_b_h = max(vin.height, out_view_h, slice_h + 10) + 10
+    row_b_h = max(vin.height, out_view_h + (18 if F > 1 else 0), slice_h + 10) + 10
     x_b = MARGIN + (width - 2 * MARGIN - row_b_w) / 2
     vin = Oblique(x_b, y, u, spec.padded_shape)
     vouts, oslices = [], []
@@ -162,10 +171,10 @@ def _draw(tr, th: style.Theme) -> Rendered:
         v = Oblique(xo, y + (vin.height - out_view_h) / 2 if vin.height > out_view_h else y, u,
                     spec.out_spatial)
         vouts.append(v)
-        xo += v.width + 24
+        xo += view_w
     for _f in range(F):
         oslices.append((xo, y + 18))
-        xo += oW * ci + 16
+        xo += oslice_w
     y += row_b_h
     y_axes = y + 4
     y += 22
@@ -180,6 +189,8 @@ def _draw(tr, th: style.Theme) -> Rendered:
     y_slice: dict[int, float] = {}
     y_wp: dict[tuple[int, int], float] = {}
     for c in range(C):
+        if C > 1:
+            y += 14
         y_slice[c] = y
         y += Ph * ci + 8
         for f in range(F):
@@ -202,11 +213,11 @@ def _draw(tr, th: style.Theme) -> Rendered:
 
     # ---- static: titles
     cv.text(MARGIN, y_title, title, size=style.FONT_LABEL, ha="left", weight="bold")
-    in_label = f"input, padded {_dims(spec.padded_shape)}" if spec.padded_shape != spec.input_shape else "input"
     cv.text(vin.x0, y_vlabel, in_label, size=SMALL + 1, ha="left", weight="bold")
-    for f, v in enumerate(vouts):
-        lab = f"output {_dims(spec.out_spatial)}" + (f" · filter {f}" if F > 1 else "")
-        cv.text(v.x0, y_vlabel, lab, size=SMALL + 1, ha="left", weight="bold")
+    cv.text(vouts[0].x0, y_vlabel, out_label, size=SMALL + 1, ha="left", weight="bold")
+    if F > 1:
+        for f, v in enumerate(vouts):
+            cv.text(v.x0, v.y0 + v.shape[1] * v.u + 10, f"filter {f}", size=SMALL, ha="left", color=th.fg)
     # ---- static: input lattice (padding dashed and paler)
     polys, fcs, ecs, lss = [], [], [], []
     for (i, r, c) in painter(np.ndindex(*spec.padded_shape)):
@@ -240,17 +251,20 @@ def _draw(tr, th: style.Theme) -> Rendered:
     # kernel weights (static: they do not move) with their labels
     for kd in range(kD):
         x = col_x[kd]
+        if C > 1:
+            for c in range(C):
+                cv.text(x, y_slice[c] - 8, f"input channel {c}", size=SMALL - 1, ha="left", color=th.muted)
         for (f, c), yy in y_wp.items():
             jj = c - (f // fg) * cg
             tag = f" f{f} c{c}" if (C > 1 or F > 1) else ""
             cv.text(x, yy - 8, f"weights{tag}", size=SMALL - 1, ha="left", color=th.muted)
-            cv.text(x + kW * ci + 14, yy - 8, "products", size=SMALL - 1, ha="left", color=th.muted)
+            cv.text(x + kW * ci + gap_wp, yy - 8, "products", size=SMALL - 1, ha="left", color=th.muted)
             for r in range(kH):
                 for c2 in range(kW):
                     cv.rect(x + c2 * ci, yy + r * ci, ci, ci, fc=th.window_fill, ec=th.window, lw=1)
                     cv.text(x + c2 * ci + ci / 2, yy + r * ci + ci / 2, fmt(tr.kernel[kd, r, c2, jj, f]),
                             size=INSET_FONT, color=th.weight, weight="bold")
-                    cv.rect(x + kW * ci + 14 + c2 * ci, yy + r * ci, ci, ci, fc=th.bg, ec=th.grid, lw=0.8)
+                    cv.rect(x + kW * ci + gap_wp + c2 * ci, yy + r * ci, ci, ci, fc=th.bg, ec=th.grid, lw=0.8)
     for sx, sy in oslices:
         for r in range(oH):
             for c in range(oW):
@@ -341,7 +355,8 @@ def _draw(tr, th: style.Theme) -> Rendered:
             cv.collection(dyn=True, coll=LineCollection(vis, colors=th.window, linewidths=2.4, zorder=5))
             # the current output depth slice with its numbers
             sx, sy = oslices[f]
-            cv.text(sx, sy - 10, f"output depth {oi}", size=SMALL, ha="left", color=th.fg, weight="bold", dyn=True)
+            cv.text(sx, sy - 10, f"f{f} depth {oi}" if F > 1 else f"output depth {oi}", size=SMALL, ha="left",
+                    color=th.fg, weight="bold", dyn=True)
             for r in range(oH):
                 for c in range(oW):
                     idx = (oi * oH + r) * oW + c
@@ -375,7 +390,7 @@ def _draw(tr, th: style.Theme) -> Rendered:
                         cv.rect(x + cc * ci + 1, yy + r * ci + 1, ci - 2, ci - 2, ec=th.window, lw=2.2, dyn=True, z=4)
             for (f, c), yy in y_wp.items():
                 jj = c - (f // fg) * cg
-                xp = x + kW * ci + 14
+                xp = x + kW * ci + gap_wp
                 for r in range(kH):
                     for c2 in range(kW):
                         pr = float(st.products[kd, r, c2, jj, f])
