@@ -390,7 +390,7 @@ def _draw(tr, p: dict, th: style.Theme) -> Rendered:
             c = (f // fg) * cg + j
             suffix = "" if C == 1 and F == 1 else f" f{f} c{c}"
             cv.text(MARGIN, y_w[f, j] + rh / 2, "weights" + suffix, **lab)
-            cv.text(MARGIN, y_p[f, j] + rh / 2, "× input" + suffix if suffix else "products", **lab)
+            cv.text(MARGIN, y_p[f, j] + rh / 2, "products" + suffix, **lab)
     cv.text(MARGIN, y_otitle, otitle, size=style.FONT_LABEL, ha="left", weight="bold")
     anchor0 = (ke - 1) if causal else (ke - 1) // 2
 
