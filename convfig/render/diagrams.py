@@ -742,3 +742,247 @@ def _draw_dilation(th: Theme, panels) -> Rendered:
            + ". The kernel keeps its weights; dilation spreads them out with gaps, effective size (k−1)·d+1.")
     step = "; ".join(alt_parts) + "."
     return finish(b, alt, step)
+
+
+# --------------------------------------------------------------------------------------------------
+# receptive-field: stacked small kernels reach as far as one larger kernel
+
+
+def render_receptive_field(params: dict, theme: str) -> Rendered:
+    """The input cells one output reads through a stack of layers, next to one layer of the same reach."""
+    th, rc = themed(theme)
+    kernels = p_ints(params, "kernels", (3, 3))
+    strides = p_ints(params, "strides", 1, len(kernels))
+    dilations = p_ints(params, "dilations", 1, len(kernels))
+    layers = list(zip(kernels, strides, dilations))
+    size, jump = arithmetic.receptive_field(layers)
+    n = size + 2 * jump
+    chain = []
+    m = n
+    for k, s, d in layers:
+        sp = spec_of((m, m), k, strides=s, dilation=d)
+        chain.append((sp, trace_of(sp)))
+        m = sp.out_spatial[0]
+    if n > 15:
+        raise ConvfigError(f"kernels: the stack reaches {size} cells, too wide to draw (at most 13); "
+                           "use fewer or smaller kernels")
+    # walk back from the centre output cell: which cells of each earlier map does it read?
+    reads = [None] * (len(chain) + 1)
+    last = chain[-1][0].out_spatial
+    reads[-1] = {(last[0] // 2, last[1] // 2)}
+    for i in range(len(chain) - 1, -1, -1):
+        sp, tr = chain[i]
+        wo = sp.out_spatial[1]
+        cells = set()
+        for r, q in reads[i + 1]:
+            st = tr.steps[r * wo + q]
+            rows, cols = (np.asarray(v) for v in st.input_index)
+            cells |= {(int(a), int(b_)) for a in rows for b_ in cols}
+        reads[i] = cells
+    single = spec_of((n, n), size, strides=jump)
+    single_tr = trace_of(single)
+    so = single.out_spatial
+    sst = single_tr.steps[(so[0] // 2) * so[1] + so[1] // 2]
+    single_reads = {(int(a), int(b_)) for a in np.asarray(sst.input_index[0]) for b_ in np.asarray(sst.input_index[1])}
+    with rc:
+        return _draw_receptive_field(th, layers, (size, jump), chain, reads, single, single_reads)
+
+
+def _draw_receptive_field(th: Theme, layers, rf, chain, reads, single, single_reads) -> Rendered:
+    t = th
+    size, jump = rf
+    n = chain[0][0].input_shape[0]
+    sizes = [n] + [sp.out_spatial[0] for sp, _ in chain]
+    M = 16
+    arrow_w = 78
+    c = int(max(16, min(30, (860 - len(chain) * arrow_w) / sum(sizes))))
+    x = M + 8
+    gy1 = 112
+    row1_h = n * c
+    gy2 = gy1 + row1_h + 96
+    H = gy2 + n * c + 76
+    xs = []
+    for sz in sizes:
+        xs.append(x)
+        x += sz * c + arrow_w
+    W = max(x - arrow_w + M + 8, 700)
+    b = Board(W, H, t)
+    ks = " + ".join(f"{k}×{k}" for k, _, _ in layers)
+    title_block(b, M, 20, f"Receptive field: {len(layers)} stacked layers ({ks}) reach {size}×{size} input cells",
+                "the shaded cells are the ones the centre output reads, layer by layer (valid padding, 1 channel)")
+
+    def draw_map(x0, y0, sz, cells, *, target=False, label="", sub=""):
+        for r in range(sz):
+            for q in range(sz):
+                hit = (r, q) in cells
+                role = ("output-new" if target else "window") if hit else "input"
+                b.cell(x0 + q * c, y0 + r * c, c, None, role=role)
+        if cells:
+            rs = [r for r, _ in cells]
+            qs = [q for _, q in cells]
+            b.rect(x0 + min(qs) * c, y0 + min(rs) * c, (max(qs) - min(qs) + 1) * c, (max(rs) - min(rs) + 1) * c,
+                   edge=t.window, lw=2.4, z=3)
+        b.rect(x0, y0, sz * c, sz * c, edge=t.fg, lw=1.4, z=2)
+        b.text(x0, y0 - 34, label, size=FONT_LABEL, ha="left", weight="bold")
+        b.text(x0, y0 - 15, sub, size=FONT_CAPTION, ha="left", color=t.muted)
+
+    # row 1: the stack
+    for i, sz in enumerate(sizes):
+        cells = reads[i]
+        span = len({r for r, _ in cells})
+        if i == 0:
+            label, sub = f"input {sz}×{sz}", f"reads {span}×{span}"
+        else:
+            label = f"layer {i} output {sz}×{sz}"
+            sub = "the output cell" if i == len(sizes) - 1 else f"reads {span}×{span}"
+        draw_map(xs[i], gy1, sz, cells, target=i == len(sizes) - 1, label=label, sub=sub)
+        if i < len(chain):
+            k, s, d = layers[i]
+            ax0 = xs[i] + sz * c + 10
+            ym = gy1 + sizes[i + 1] * c / 2
+            b.arrow(ax0, ym, ax0 + arrow_w - 20, ym, color=t.muted)
+            lab = f"{k}×{k}" + (f", s={s}" if s > 1 else "") + (f", d={d}" if d > 1 else "")
+            b.text(ax0 + (arrow_w - 20) / 2, ym - 14, lab, size=FONT_CAPTION, color=t.muted)
+    # row 2: one layer with the same reach
+    so = single.out_spatial[0]
+    draw_map(xs[0], gy2, n, single_reads, label=f"input {n}×{n}", sub=f"reads {size}×{size}")
+    x2 = xs[0] + n * c + arrow_w
+    ym = gy2 + so * c / 2
+    b.arrow(xs[0] + n * c + 10, ym, x2 - 10, ym, color=t.muted)
+    b.text(xs[0] + n * c + 10 + (arrow_w - 20) / 2, ym - 14, f"{size}×{size}" + (f", s={jump}" if jump > 1 else ""),
+           size=FONT_CAPTION, color=t.muted)
+    centre = {(so // 2, so // 2)}
+    draw_map(x2, gy2, so, centre, target=True, label=f"one {size}×{size} layer: output {so}×{so}",
+             sub="the output cell")
+    # weights per (input channel, output channel) pair
+    stack_w = [arithmetic.param_count((k, k), 1, 1, bias=False) for k, _, _ in layers]
+    one_w = arithmetic.param_count((size, size), 1, 1, bias=False)
+    tx = x2 + so * c + 40
+    ty = gy2 + 4
+    b.text(tx, ty, "weights per input–output channel pair", size=FONT_CAPTION, ha="left", weight="bold")
+    b.text(tx, ty + 24, f"stack: {' + '.join(str(w) for w in stack_w)} = {sum(stack_w)}", size=FONT_CAPTION,
+           ha="left")
+    b.text(tx, ty + 46, f"one {size}×{size}: {one_w}", size=FONT_CAPTION, ha="left")
+    b.text(tx, ty + 74, f"with C channels in and out:\n{sum(stack_w)}·C² vs {one_w}·C²", size=FONT_CAPTION,
+           ha="left", va="top", color=t.muted)
+    H = b.h
+    b.text(M, H - 36, f"Both reach {size}×{size} input cells (receptive field {size}, computed by "
+           "convfig.arithmetic.receptive_field).", size=FONT_CAPTION, ha="left", color=t.muted)
+    b.text(M, H - 18, "The stack uses fewer weights and adds a nonlinearity between the layers.", size=FONT_CAPTION,
+           ha="left", color=t.muted)
+    klist = ", ".join(str(k) for k, _, _ in layers)
+    alt = (f"Receptive field of {len(layers)} stacked conv layers with kernel sizes {klist}"
+           f", strides {', '.join(str(s) for _, s, _ in layers)}, dilations {', '.join(str(d) for _, _, d in layers)}: "
+           f"one output reads {size}×{size} cells of a {n}×{n} input, the same as one {size}×{size} layer. "
+           f"Weights per channel pair: {' + '.join(str(w) for w in stack_w)} = {sum(stack_w)} for the stack versus "
+           f"{one_w} for the single layer.")
+    step = (f"{len(layers)} stacked layers reach {size}×{size} input cells with {sum(stack_w)} weights per channel "
+            f"pair; one {size}×{size} layer needs {one_w}.")
+    return finish(b, alt, step)
+
+
+# --------------------------------------------------------------------------------------------------
+# model-shapes: the shapes through a small Keras model
+
+
+MODEL_LAYERS = ((8, 3, 1, "valid"), (16, 3, 2, "same"), (32, 3, 1, "valid"))   # (filters, kernel, strides, padding)
+
+
+def wrap_call(call: str, width_px: float, size: float) -> str:
+    """Break 'Conv2D(filters=8, kernel_size=3, ...)' after commas so each line fits width_px."""
+    parts = call.split(", ")
+    lines, cur = [], ""
+    for i, p in enumerate(parts):
+        piece = p + ("," if i < len(parts) - 1 else "")
+        trial = (cur + " " + piece).strip()
+        if cur and text_width(trial, size, mono=True) > width_px:
+            lines.append(cur)
+            cur = "  " + piece
+        else:
+            cur = trial if not cur.startswith("  ") else cur + " " + piece
+    lines.append(cur)
+    return "\n".join(lines)
+
+
+def render_model_shapes(params: dict, theme: str) -> Rendered:
+    """Input → three Conv2D layers: each output shape and parameter count from the engine."""
+    th, rc = themed(theme)
+    spatial = p_ints(params, "input", (28, 28))
+    if len(spatial) != 2:
+        raise ConvfigError(f"input: the model-shapes figure draws a Conv2D model on an image (e.g. 28x28), "
+                           f"got {shape_str(spatial)}")
+    channels = p_int(params, "channels", 1)
+    specs = []
+    cur, ch = spatial, channels
+    for f, k, s, pad in MODEL_LAYERS:
+        try:
+            sp = spec_of(cur, k, channels=ch, filters=f, strides=s, padding=pad)
+        except ConvfigError as e:
+            raise ConvfigError(f"input: {shape_str(spatial)} is too small for the example model ({e})") from None
+        specs.append(sp)
+        cur, ch = sp.out_spatial, sp.filters
+    with rc:
+        return _draw_model_shapes(th, spatial, channels, specs)
+
+
+def _tensor_icon(b: Board, x, y, side, cards, fill, *, off=5):
+    """A stack of square cards (front card bottom-left at (x, y + side)): side ∝ spatial size."""
+    k = min(8, 1 + int(np.ceil(np.log2(cards)))) if cards > 1 else 1   # more channels, more cards
+    for i in reversed(range(k)):
+        b.rect(x + i * off, y - i * off, side, side, fill=fill, edge=b.theme.fg, lw=0.9, z=1 + (k - i) * 0.01)
+
+
+def _draw_model_shapes(th: Theme, spatial, channels, specs) -> Rendered:
+    t = th
+    M = 16
+    col_w = 206
+    n_max = max(spatial)
+    cols = [("Input", f"keras.Input(\n  shape={tuple_str(tuple(spatial) + (channels,))})",
+             tuple(spatial) + (channels,), None)]
+    for i, sp in enumerate(specs):
+        cols.append((f"layer {i + 1}", sp.keras_call().replace("keras.layers.", ""), sp.output_shape, sp))
+    W = M * 2 + len(cols) * col_w
+    icon_top = 96
+    icon_area = 150
+    H = icon_top + icon_area + 262
+    b = Board(W, H, t)
+    title_block(b, M, 20, "Shapes through a small Conv2D model (computed by convfig)",
+                f"one sample is {len(spatial) + 1}-D: {len(spatial)} axes the kernel slides over (height, width) "
+                f"+ channels; Keras adds the batch axis (None)")
+    total = 0
+    for i, (name, call, shape, sp) in enumerate(cols):
+        x0 = M + i * col_w
+        side = 34 + 86 * (max(shape[:-1]) / n_max)
+        cards = shape[-1]
+        fill = t.input_fill if sp is None else t.output_fill
+        ybase = icon_top + icon_area - 16
+        _tensor_icon(b, x0 + 6, ybase - side, side, cards, fill)
+        b.text(x0 + 6, ybase + 14, f"{shape_str(shape[:-1])} × {shape[-1]} channel"
+               f"{'s' if shape[-1] != 1 else ''}", size=FONT_SMALL + 1, ha="left", color=t.muted)
+        y = icon_top + icon_area + 22
+        b.text(x0 + 6, y, name, size=FONT_LABEL, ha="left", weight="bold")
+        call_text = call if sp is None else wrap_call(call, col_w - 22, FONT_SMALL)
+        b.text(x0 + 6, y + 18, call_text, size=FONT_SMALL, ha="left", va="top",
+               mono=True, color=t.muted)
+        y2 = y + 82
+        b.text(x0 + 6, y2, "output shape" if sp is not None else "input shape", size=FONT_SMALL + 1, ha="left",
+               color=t.muted)
+        b.text(x0 + 6, y2 + 20, "(None, " + ", ".join(str(v) for v in shape) + ")", size=FONT_LABEL + 1,
+               ha="left", weight="bold")
+        if sp is not None:
+            kk = TIMES.join(str(v) for v in sp.kernel_size)
+            b.text(x0 + 6, y2 + 46, f"params {kk}{TIMES}{sp.channels}{TIMES}{sp.filters} + {sp.filters}",
+                   size=FONT_SMALL + 1, ha="left", color=t.muted)
+            b.text(x0 + 6, y2 + 64, f"= {sp.params:,}", size=FONT_LABEL, ha="left", weight="bold")
+            total += sp.params
+            b.arrow(x0 - 40, icon_top + icon_area / 2 + 10, x0 - 6, icon_top + icon_area / 2 + 10, color=t.muted)
+            b.text(x0 + 6, y2 + 86, sp.describe_padding(), size=FONT_SMALL, ha="left", color=t.muted)
+    b.text(M, H - 38, f"Total parameters: {total:,}. Each layer's filters become the next layer's channels (the "
+           "last dim).", size=FONT_CAPTION, ha="left", weight="bold")
+    b.text(M, H - 18, "padding='same' keeps the grid (divided by the stride); 'valid' shrinks it by k−1.",
+           size=FONT_CAPTION, ha="left", color=t.muted)
+    desc = "; ".join(f"{c[1]} → (None, {', '.join(str(v) for v in c[2])}), {c[3].params} params" for c in cols[1:])
+    alt = (f"Shapes through a small Keras model on input {tuple_str(tuple(spatial) + (channels,))} "
+           f"(height, width, channels): {desc}. Total {total} parameters.")
+    return finish(b, alt, alt)
+
