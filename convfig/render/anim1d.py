@@ -134,6 +134,8 @@ def _sprite(s: str, size: float, weight: str, mono: bool, ha: str, va: str, fx: 
     else:
         r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
         hit = (cov[r0:r1, c0:c1][:, :, None].copy(), int(c0 - ax_), int(r0 - ay_))
+    if len(_SPRITES) > 20000:  # long batch runs: keep memory bounded (numbers repeat, sums do not)
+        _SPRITES.clear()
     _SPRITES[key] = hit
     return hit
 
@@ -178,10 +180,10 @@ class Canvas:
         r = Rectangle((x, y), w, h, facecolor=fc, edgecolor=ec, linewidth=lw, linestyle=ls, hatch=hatch,
                       zorder=z, alpha=alpha)
         if hatch:
-            r.set_hatch_linewidth(0.8)
             try:
+                r.set_hatch_linewidth(0.8)
                 r.set_hatchcolor(self.theme.pad_hatch)
-            except AttributeError:  # matplotlib < 3.10 reads rcParams['hatch.color']
+            except AttributeError:  # matplotlib < 3.10 reads rcParams['hatch.color'] / ['hatch.linewidth']
                 pass
         return self._add(r, dyn)
 
