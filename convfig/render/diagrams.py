@@ -986,3 +986,163 @@ def _draw_model_shapes(th: Theme, spatial, channels, specs) -> Rendered:
            f"(height, width, channels): {desc}. Total {total} parameters.")
     return finish(b, alt, alt)
 
+
+
+# --------------------------------------------------------------------------------------------------
+# dims: Conv1D vs Conv2D vs Conv3D
+
+
+class Oblique:
+    """Oblique projection of voxel coordinates (x right, y down, z away from the viewer) to pixels."""
+
+    def __init__(self, ox, oy, c, depth=0.5):
+        self.ox, self.oy, self.c = ox, oy, c
+        self.dx = c * depth * 0.8
+        self.dy = c * depth * 0.6
+
+    def p(self, x, y, z):
+        return (self.ox + x * self.c + z * self.dx, self.oy + y * self.c - z * self.dy)
+
+    def box(self, b: Board, x0, x1, y0, y1, z0, z1, *, fill, edge, lw=0.8, grid=True, z=1.0, top=None, side=None,
+            outline=None, olw=2.0):
+        p = self.p
+        faces = [
+            ([p(x0, y0, z0), p(x1, y0, z0), p(x1, y0, z1), p(x0, y0, z1)], top or fill),     # top
+            ([p(x1, y0, z0), p(x1, y1, z0), p(x1, y1, z1), p(x1, y0, z1)], side or fill),    # right
+            ([p(x0, y0, z0), p(x1, y0, z0), p(x1, y1, z0), p(x0, y1, z0)], fill),            # front
+        ]
+        for pts, f in faces:
+            b.poly(pts, fill=f, edge=outline or edge, lw=olw if outline else lw, z=z)
+        if grid:
+            for xi in range(int(x0) + 1, int(x1)):
+                b.line(*zip(p(xi, y0, z0), p(xi, y1, z0)), color=edge, lw=lw, z=z + 0.01)
+                b.line(*zip(p(xi, y0, z0), p(xi, y0, z1)), color=edge, lw=lw, z=z + 0.01)
+            for yi in range(int(y0) + 1, int(y1)):
+                b.line(*zip(p(x0, yi, z0), p(x1, yi, z0)), color=edge, lw=lw, z=z + 0.01)
+                b.line(*zip(p(x1, yi, z0), p(x1, yi, z1)), color=edge, lw=lw, z=z + 0.01)
+            for zi in range(int(z0) + 1, int(z1)):
+                b.line(*zip(p(x0, y0, zi), p(x1, y0, zi)), color=edge, lw=lw, z=z + 0.01)
+                b.line(*zip(p(x1, y0, zi), p(x1, y1, zi)), color=edge, lw=lw, z=z + 0.01)
+
+
+def render_dims(params: dict, theme: str) -> Rendered:
+    """Conv1D, Conv2D and Conv3D side by side: which axes the kernel slides over, and the sample shapes."""
+    th, rc = themed(theme)
+    specs = [
+        spec_of((10,), 3, channels=4, filters=8),
+        spec_of((6, 6), 3, channels=3, filters=8),
+        spec_of((4, 5, 5), 3, channels=2, filters=8),
+    ]
+    with rc:
+        return _draw_dims(th, specs)
+
+
+def _draw_dims(th: Theme, specs) -> Rendered:
+    t = th
+    M = 16
+    pw = 300
+    W = M * 2 + 3 * pw
+    top = 84
+    art_h = 214
+    H = top + art_h + 296
+    b = Board(W, H, t)
+    title_block(b, M, 20, "Conv1D, Conv2D, Conv3D: the D counts the axes the kernel slides over",
+                "every kernel spans all the input channels; the output has one channel per filter (last dim)")
+    s1, s2, s3 = specs
+    kf, ke = t.window_fill, t.window
+    # --- Conv1D: (steps, features) grid, window spans every feature
+    c = 24
+    x0, y0 = M + 10, top + 50
+    steps, feats = s1.input_shape[0], s1.channels
+    for q in range(steps):
+        for r in range(feats):
+            hit = q < s1.kernel_size[0]
+            b.rect(x0 + q * c, y0 + r * c, c, c, fill=kf if hit else t.input_fill, edge=t.grid, lw=0.8)
+    b.rect(x0, y0, s1.kernel_size[0] * c, feats * c, edge=ke, lw=2.6, z=3)
+    b.rect(x0, y0, steps * c, feats * c, edge=t.fg, lw=1.2, z=2)
+    b.arrow(x0, y0 + feats * c + 22, x0 + steps * c, y0 + feats * c + 22, color=ke, lw=2.0)
+    b.text(x0 + steps * c / 2, y0 + feats * c + 40, "slides along steps (1 axis)", size=FONT_CAPTION, color=t.fg)
+    b.text(x0 - 4, y0 - 12, f"{feats} features (channels) ↓", size=FONT_SMALL + 1, ha="left", color=t.muted)
+    # --- Conv2D: channel cards, the window on every card
+    c2 = 20
+    x0 = M + pw + 20
+    hh, ww = s2.input_shape
+    C2 = s2.channels
+    off = 16
+    ybase = top + 70
+    for ch in reversed(range(C2)):
+        cx, cy = x0 + ch * off, ybase - ch * off
+        for r in range(hh):
+            for q in range(ww):
+                hit = r < s2.kernel_size[0] and q < s2.kernel_size[1]
+                b.rect(cx + q * c2, cy + r * c2, c2, c2, fill=kf if hit else t.input_fill, edge=t.grid, lw=0.8,
+                       z=1 + (C2 - ch) * 0.1)
+        b.rect(cx, cy, s2.kernel_size[1] * c2, s2.kernel_size[0] * c2, edge=ke, lw=2.4, z=1.05 + (C2 - ch) * 0.1)
+        b.rect(cx, cy, ww * c2, hh * c2, edge=t.fg, lw=1.2, z=1.04 + (C2 - ch) * 0.1)
+    b.arrow(x0, ybase + hh * c2 + 16, x0 + ww * c2, ybase + hh * c2 + 16, color=ke, lw=2.0)
+    b.arrow(x0 - 14, ybase, x0 - 14, ybase + hh * c2, color=ke, lw=2.0)
+    b.text(x0 + ww * c2 / 2 + 20, ybase + hh * c2 + 36, "slides along height and width (2 axes)",
+           size=FONT_CAPTION)
+    b.text(x0 + ww * c2 + (C2 - 1) * off + 8, ybase - (C2 - 1) * off + 8, f"{C2} channels", size=FONT_SMALL + 1,
+           ha="left", color=t.muted)
+    # --- Conv3D: voxel volume with the kernel cube at the corner
+    c3 = 22
+    d, h, w = s3.input_shape
+    kd, kh, kw = s3.kernel_size
+    x0 = M + 2 * pw + 20
+    ob = Oblique(x0, top + 92, c3, depth=0.8)
+    top_fill = mix(t.input_fill, t.bg, 0.35)
+    side_fill = mix(t.input_fill, t.fg, 0.12)
+    ob.box(b, 0, w, 0, h, 0, d, fill=t.input_fill, edge=t.grid, top=top_fill, side=side_fill, z=1)
+    ob.box(b, 0, kw, 0, kh, 0, kd, fill=kf, edge=t.window, top=mix(kf, t.bg, 0.3), side=mix(kf, t.fg, 0.1),
+           lw=0.8, z=2, outline=None)
+    # kernel outline on the visible faces
+    p = ob.p
+    for a, z_ in ((p(0, 0, 0), p(kw, 0, 0)), (p(kw, 0, 0), p(kw, kh, 0)), (p(kw, kh, 0), p(0, kh, 0)),
+                  (p(0, kh, 0), p(0, 0, 0)), (p(0, 0, 0), p(0, 0, kd)), (p(0, 0, kd), p(kw, 0, kd)),
+                  (p(kw, 0, kd), p(kw, 0, 0)), (p(kw, 0, kd), p(kw, kh, kd)), (p(kw, kh, kd), p(kw, kh, 0))):
+        b.line([a[0], z_[0]], [a[1], z_[1]], color=ke, lw=2.2, z=3)
+    fx, fy = p(0, h, 0)
+    b.arrow(fx, fy + 16, fx + w * c3, fy + 16, color=ke, lw=2.0)
+    b.arrow(fx - 14, fy - h * c3, fx - 14, fy, color=ke, lw=2.0)
+    bx, by = p(w, h, 0)
+    ex, ey = p(w, h, d)
+    b.arrow(bx + 12, by + 4, ex + 12, ey + 4, color=ke, lw=2.0)
+    b.text(x0 + 110, fy + 36, "slides along depth, height, width (3 axes)", size=FONT_CAPTION)
+    # --- text per panel (all shapes from the engine)
+    names = [("steps, features", "steps, filters"), ("height, width, channels", "height, width, filters"),
+             ("depth, height, width, channels", "depth, height, width, filters")]
+    ty = top + art_h + 54
+    alt_parts = []
+    for i, (sp, (ins, outs)) in enumerate(zip(specs, names)):
+        x = M + i * pw + 10
+        sample = tuple(sp.input_shape) + (sp.channels,)
+        kshape = tuple(sp.kernel_size) + (sp.channels,)
+        b.text(x, ty, sp.layer_name, size=FONT_TITLE + 2, ha="left", weight="bold")
+        b.text(x + text_width(sp.layer_name, FONT_TITLE + 2, weight="bold") + 10, ty + 1,
+               f"slides over {sp.rank} ax" + ("is" if sp.rank == 1 else "es"), size=FONT_CAPTION, ha="left",
+               color=t.muted)
+        rows = [("sample", f"{tuple_str(sample)}"), ("", f"= ({ins})"),
+                ("kernel", f"{shape_str(kshape)} per filter"), ("", f"({shape_str(sp.kernel_size)} × all "
+                                                                 f"{sp.channels} channels)"),
+                ("output", f"{tuple_str(sp.output_shape)}"), ("", f"= ({outs})"),
+                ("params", f"{sp.params:,}")]
+        yy = ty + 28
+        for key, val in rows:
+            if key:
+                b.text(x, yy, key, size=FONT_CAPTION, ha="left", color=t.muted)
+            b.text(x + 60, yy, val, size=FONT_CAPTION if key else FONT_SMALL + 1, ha="left",
+                   color=t.fg if key else t.muted, weight="bold" if key in ("sample", "output") else "normal")
+            yy += 19 if key else 21
+        b.text(x, yy + 6, sp.keras_call().replace("keras.layers.", ""), size=FONT_SMALL, ha="left", mono=True,
+               color=t.muted)
+        alt_parts.append(f"{sp.layer_name}: sample {tuple_str(sample)} ({ins}), kernel {shape_str(kshape)}, "
+                         f"output {tuple_str(sp.output_shape)}, slides over {sp.rank} ax"
+                         + ("is" if sp.rank == 1 else "es"))
+    b.text(M, H - 38, "Keras adds the batch axis in front: Conv2D takes (batch, height, width, channels).",
+           size=FONT_CAPTION, ha="left", color=t.muted)
+    b.text(M, H - 18, "An RGB image is a Conv2D input: 2 axes to slide over + 3 channels, not a Conv3D input.",
+           size=FONT_CAPTION, ha="left", color=t.muted)
+    alt = ("Conv1D, Conv2D and Conv3D side by side with 8 filters each. " + "; ".join(alt_parts)
+           + ". The D counts the axes the kernel slides over; the kernel always spans all channels.")
+    return finish(b, alt, alt)
