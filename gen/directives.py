@@ -235,6 +235,7 @@ def figure_html(d: Directive, f: FigureFiles, page_dir: str, anchor: str = "") -
         dirs = {t: rel(f.frame_dirs[t], page_dir) + "/" for t in THEMES}
         out.append(
             f'<div class="convfig-stepper" role="group" aria-label="Step through the animation" hidden '
+            f'data-search-exclude '
             f'data-count="{f.frames}" data-frames-light="{_a(dirs["light"])}" '
             f'data-frames-dark="{_a(dirs["dark"])}" data-steps="{_a(json.dumps(f.steps))}">'
         )
@@ -270,7 +271,7 @@ def downloads_html(f: FigureFiles, page_dir: str, both: bool = False) -> str:
             parts.append(f'<span class="convfig-dl">{theme.capitalize()}: {a}</span>')
         else:
             parts.append(f'<span class="convfig-only-{theme}">Download: {a}</span>')
-    return f' <span class="convfig-downloads">{"".join(parts)}</span>'
+    return f' <span class="convfig-downloads" data-search-exclude>{"".join(parts)}</span>'
 
 
 CLI_FLAGS = {
