@@ -101,6 +101,12 @@ def render_conv3d(params: dict, theme: str) -> Rendered:
         return _draw(tr, th)
 
 
+def _mix(a: str, b: str, t: float) -> tuple[float, float, float]:
+    """Colour a moved a fraction t towards colour b (opaque)."""
+    ca, cb = matplotlib.colors.to_rgb(a), matplotlib.colors.to_rgb(b)
+    return tuple(x + (y - x) * t for x, y in zip(ca, cb))
+
+
 def _dims(t) -> str:
     return "×".join(str(int(v)) for v in t)
 
@@ -310,6 +316,9 @@ def _draw(tr, th: style.Theme) -> Rendered:
             cv.discard_dynamic()
 
     # ---- frames
+    dilated = max(spec.dilation_rate) > 1
+    cube_shades = [_mix(th.window_fill, th.window, 0.15), _mix(th.window_fill, th.bg, 0.45),
+                   _mix(th.window_fill, th.window, 0.4)]       # front, top, right
     frames, steps = [], []
     N = len(tr.steps)
     done_cells: list[tuple[int, int, int]] = []
@@ -320,21 +329,24 @@ def _draw(tr, th: style.Theme) -> Rendered:
         for kd in range(kD):
             for c in range(C):
                 cv.canvas.restore_region(slice_cache[kd, win[0][kd], c])
-        # kernel cube in the input view: the voxels read, then the box outline
+        # kernel cube in the input view: the voxels read (opaque, shaded: flat colours keep GIFs small),
+        # then the box outline; with dilation the box is dashed and only the voxels read are filled
         read = painter([(a, b, c) for a in win[0] for b in win[1] for c in win[2]])
         polys, fcs = [], []
         for (a, b, c) in read:
-            for face in vin.faces((a, b, c), (a + 1, b + 1, c + 1)):
+            for face, shade in zip(vin.faces((a, b, c), (a + 1, b + 1, c + 1)), cube_shades):
                 polys.append(face)
-                fcs.append(matplotlib.colors.to_rgba(th.window, 0.55))
-        pc = PolyCollection(polys, facecolors=fcs, edgecolors=th.window, linewidths=0.8, zorder=4)
-        cv.collection(pc, dyn=True)
+                fcs.append(shade)
+        cv.collection(PolyCollection(polys, facecolors=fcs, edgecolors=th.window, linewidths=0.8, zorder=4),
+                      dyn=True)
         lo = tuple(w[0] for w in win)
         hi = tuple(w[-1] + 1 for w in win)
         vis, hid = vin.edges(lo, hi)
-        cv.collection(dyn=True, coll=LineCollection(hid, colors=th.window, linewidths=1.2,
-                                                        linestyles=(0, (3, 2)), zorder=5))
-        cv.collection(dyn=True, coll=LineCollection(vis, colors=th.window, linewidths=2.4, zorder=5))
+        if dilated:
+            cv.collection(dyn=True, coll=LineCollection(vis + hid, colors=th.window, linewidths=1.4,
+                                                        linestyles=(0, (4, 3)), zorder=5))
+        else:
+            cv.collection(dyn=True, coll=LineCollection(vis, colors=th.window, linewidths=2.4, zorder=5))
         # output volume: done voxels filled, current voxel highlighted
         done_cells.append((oi, orow, ocol))
         for f, v in enumerate(vouts):
