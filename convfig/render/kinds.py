@@ -276,14 +276,17 @@ def check_size(kind: str, params: dict) -> None:
     frames = 1
     for n in spec.out_spatial:
         frames *= n
-    padded = 1
-    for n in spec.padded_shape:
-        padded *= n
-    out_cells = frames
-    cells = (padded + out_cells) * max(1, spec.channels if kind == "channels" else 1)
-    if kind == "channels":
-        cells += out_cells * spec.filters
-    pixels = cells * CELL_PX * CELL_PX * 2  # x2: margins, labels, kernel, captions
+    cell = CELL_PX
+    if spec.rank == 2:   # input grid, kernel and output side by side, plus labels and caption
+        reps = spec.channels + spec.filters if kind == "channels" else 1
+        w = (spec.padded_shape[1] + spec.kernel_size[1] + spec.out_spatial[1]) * cell * reps + 200
+        h = max(spec.padded_shape[0], spec.out_spatial[0]) * cell + 220
+        pixels = w * h
+    else:
+        padded = 1
+        for n in spec.padded_shape:
+            padded *= n
+        pixels = (padded + frames) * cell * cell * 2 * max(1, spec.channels)
     size = "x".join(str(n) for n in spec.input_shape)
     if frames > MAX_FRAMES:
         raise ConvfigError(

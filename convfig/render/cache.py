@@ -1,0 +1,135 @@
+"""Content-addressed figure cache: ``.cache/convfig/<sha256>.<ext>``, written atomically.
+
+Key = sha256 of (kind, params without the page caption, theme, STYLE_VERSION, sha256 of every source
+file of the convfig package). Any change to the engine or the renderers therefore gives new keys, so a
+long-running ``mkdocs serve`` never shows stale figures after a restart.
+
+Every file is written to a temporary file in the cache directory and moved into place with
+``os.replace`` (atomic on POSIX and Windows): two processes rendering the same figure at once both
+write complete files and the last rename wins, readers never see a partial file. The JSON metadata
+file is written last and marks an entry complete.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from convfig.render.style import STYLE_VERSION
+from convfig.render.types import FigureSpec
+
+DEFAULT_DIR = Path(".cache") / "convfig"
+NON_PIXEL_KEYS = ("caption",)          # params that never change the files
+
+
+@functools.lru_cache(maxsize=1)
+def source_hash() -> str:
+    """sha256 over the convfig package's .py files (relative path + bytes, sorted)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def cache_key(spec: FigureSpec) -> str:
+    params = {k: v for k, v in spec.params.items() if k not in NON_PIXEL_KEYS}
+    blob = json.dumps({"kind": spec.kind, "params": params, "theme": spec.theme, "style": STYLE_VERSION,
+                       "source": source_hash()}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
+    """Write bytes to path via a temp file in the same directory + os.replace (no partial files)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def write_if_changed(path: str | os.PathLike, data: bytes) -> bool:
+    """Atomic write unless the file already holds these bytes (keeps mtimes, avoids serve loops)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+class Cache:
+    """Files of rendered figures by key: ``<key>.gif|png|svg``, ``<key>-frames/NNN.png``, ``<key>.json``."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        root = root if root is not None else os.environ.get("CONVFIG_CACHE", DEFAULT_DIR)
+        self.root = Path(root)
+
+    def path(self, key: str, ext: str) -> Path:
+        return self.root / f"{key}.{ext}"
+
+    def load(self, key: str) -> dict | None:
+        """{'meta': dict, 'files': {ext: bytes}, 'frames': [bytes]} or None when missing/incomplete."""
+        meta_path = self.path(key, "json")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            files = {ext: self.path(key, ext).read_bytes() for ext in meta["files"]}
+            frames = [(self.root / f"{key}-frames" / f"{i:03d}.png").read_bytes()
+                      for i in range(meta.get("frame_pngs", 0))]
+        except (OSError, ValueError, KeyError):
+            return None
+        return {"meta": meta, "files": files, "frames": frames}
+
+    def store(self, key: str, meta: dict, files: dict[str, bytes], frames: list[bytes] | None = None) -> None:
+        for ext, data in files.items():
+            atomic_write(self.path(key, ext), data)
+        for i, data in enumerate(frames or []):
+            atomic_write(self.root / f"{key}-frames" / f"{i:03d}.png", data)
+        meta = {**meta, "files": sorted(files), "frame_pngs": len(frames or [])}
+        atomic_write(self.path(key, "json"), json.dumps(meta, sort_keys=True).encode())
+
+
+def render_files(spec: FigureSpec, cache: Cache | None = None) -> dict:
+    """Render (or load from cache) one figure: {'meta', 'files': {ext: bytes}, 'frames': [png bytes]}.
+
+    meta = {"alt", "steps", "width", "height", "frames", "kind", "params", "theme", "name"}.
+    Per-frame PNGs are produced when ``spec.params['stepper']`` is set.
+    """
+    from convfig.render.encode import encode, encode_png
+    from convfig.render.kinds import check_size, render
+
+    cache = cache if cache is not None else Cache()
+    key = cache_key(spec)
+    hit = cache.load(key)
+    if hit is not None:
+        return hit
+    check_size(spec.kind, spec.params)
+    rendered = render(spec)
+    files = encode(rendered)
+    frames = [encode_png(f) for f in rendered.frames] if spec.params.get("stepper") else []
+    meta = {"alt": rendered.alt, "steps": rendered.steps, "width": rendered.width, "height": rendered.height,
+            "frames": len(rendered.frames), "durations_ms": list(rendered.durations_ms), "kind": spec.kind,
+            "params": spec.params, "theme": spec.theme, "name": spec.name}
+    cache.store(key, meta, files, frames)
+    return {"meta": {**meta, "files": sorted(files), "frame_pngs": len(frames)}, "files": files,
+            "frames": frames}

@@ -1,0 +1,208 @@
+"""Encoders: animated GIF (one shared palette, no dither, loops forever, deterministic) and PNG posters.
+
+GIF layout written here:
+- one global colour table built from the colours of all frames (exact when they use <= 255 colours,
+  else a median-cut palette of the union, every colour mapped to its nearest entry, no dithering);
+- frame 0 whole; every later frame only the bounding box of the pixels that changed, with unchanged
+  pixels inside the box set to the transparent index (disposal "do not dispose"), so a frame that moves
+  a small window costs a few hundred bytes;
+- NETSCAPE2.0 loop = 0 (forever); per-frame delays from ``durations_ms``.
+LZW compression is Pillow's (``GifImagePlugin.getdata``); the container is assembled here so the bytes
+depend only on the pixels and durations.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+
+from convfig.render.types import FrameSeq, Rendered
+
+MAX_COLORS = 32           # palette entries for pixels (+1 transparent index); 32 keeps anti-aliased text smooth
+
+
+def _codes(img: np.ndarray) -> np.ndarray:
+    """RGB uint8 (..., 3) -> uint32 codes 0xRRGGBB."""
+    a = img.astype(np.uint32)
+    return (a[..., 0] << 16) | (a[..., 1] << 8) | a[..., 2]
+
+
+def _samples(frames) -> list[np.ndarray]:
+    """Pixel sets that together contain every colour of the animation (FrameSeq: first + patches)."""
+    if isinstance(frames, FrameSeq):
+        out = [frames.first]
+        for patches in frames.patches:
+            out.extend(p for _y, _x, p in patches)
+        return out
+    return list(frames)
+
+
+class Palette:
+    """Maps RGB pixels to palette indices (shared by every frame)."""
+
+    def __init__(self, frames, max_colors: int = MAX_COLORS) -> None:
+        codes_list = [_codes(s).ravel() for s in _samples(frames)]
+        codes = np.concatenate(codes_list)
+        uniq, counts = np.unique(codes, return_counts=True)
+        rgb = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.uint8)
+        if len(uniq) <= max_colors:
+            order = np.lexsort((uniq, -counts))          # most used first, ties by colour: deterministic
+            self.colors = rgb[order]
+            lut = np.empty(len(uniq), np.uint8)
+            lut[order] = np.arange(len(uniq), dtype=np.uint8)
+        else:
+            self.colors = _median_cut(rgb, counts, max_colors)
+            lut = _nearest(rgb, self.colors)
+        self._uniq = uniq
+        self._lut = lut
+        self.transparent = len(self.colors)              # first unused index
+
+    def __len__(self) -> int:
+        return len(self.colors)
+
+    def index(self, img: np.ndarray) -> np.ndarray:
+        """RGB (H, W, 3) -> uint8 indices (H, W). Every colour was seen when the palette was built."""
+        codes = _codes(img)
+        pos = np.searchsorted(self._uniq, codes)
+        pos = np.minimum(pos, len(self._uniq) - 1)
+        hit = self._uniq[pos] == codes
+        if not hit.all():  # a colour not in the samples (should not happen): map it to its nearest entry
+            miss = ~hit
+            pos_idx = self._lut[pos]
+            pos_idx[miss] = _nearest(img[miss], self.colors)
+            return pos_idx
+        return self._lut[pos]
+
+    def table(self) -> bytes:
+        """Global colour table padded to a power of two (transparent index included)."""
+        n = len(self.colors) + 1
+        size = 2
+        while size < n:
+            size *= 2
+        tab = np.zeros((size, 3), np.uint8)
+        tab[: len(self.colors)] = self.colors
+        return tab.tobytes()
+
+
+def _median_cut(rgb: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
+    """Palette of k colours from weighted colours (Pillow's median cut on a weighted swatch)."""
+    from PIL import Image
+
+    reps = np.minimum(counts, 4096)                  # cap so huge flat areas don't drown the text colours
+    swatch = np.repeat(rgb, reps, axis=0)
+    pad = (-len(swatch)) % 256
+    if pad:
+        swatch = np.concatenate([swatch, np.repeat(swatch[:1], pad, axis=0)])
+    im = Image.fromarray(swatch.reshape(-1, 256, 3))
+    q = im.quantize(colors=k, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    pal = np.array(q.getpalette()[: 3 * k], np.uint8).reshape(-1, 3)
+    used = np.unique(np.asarray(q))
+    return pal[used]
+
+
+def _nearest(rgb: np.ndarray, colors: np.ndarray) -> np.ndarray:
+    out = np.empty(len(rgb), np.uint8)
+    c = colors.astype(np.int32)
+    for i in range(0, len(rgb), 4096):
+        chunk = rgb[i:i + 4096].astype(np.int32)
+        d = ((chunk[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+        out[i:i + 4096] = d.argmin(axis=1)
+    return out
+
+
+def _lzw_frame(idx: np.ndarray, colors_table: bytes, offset: tuple[int, int], duration_ms: int,
+               transparent: int | None) -> bytes:
+    """Graphic control extension + image descriptor + LZW data of one frame (Pillow's encoder)."""
+    from PIL import GifImagePlugin, Image
+
+    h, w = idx.shape
+    im = Image.frombytes("P", (w, h), np.ascontiguousarray(idx).tobytes())
+    im.putpalette(colors_table)
+    params = {"duration": int(duration_ms), "disposal": 1}
+    if transparent is not None:
+        params["transparency"] = transparent
+    return b"".join(GifImagePlugin.getdata(im, offset=offset, **params))
+
+
+def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[int],
+               max_colors: int = MAX_COLORS) -> bytes:
+    """Animated GIF bytes: shared palette, no dither, delta frames, loop forever."""
+    n = len(frames)
+    if n == 0:
+        raise ValueError("no frames")
+    if len(durations_ms) != n:
+        raise ValueError("one duration per frame")
+    pal = Palette(frames, max_colors)
+    table = pal.table()
+    first = frames.first if isinstance(frames, FrameSeq) else frames[0]
+    H, W = first.shape[:2]
+    bits = len(table) // 3
+    size_bits = bits.bit_length() - 2                   # 2 ** (size_bits + 1) entries
+    out = io.BytesIO()
+    out.write(b"GIF89a" + W.to_bytes(2, "little") + H.to_bytes(2, "little")
+              + bytes([0x80 | 0x70 | size_bits, 0, 0]) + table)
+    out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")   # loop forever
+    canvas = pal.index(first)
+    out.write(_lzw_frame(canvas, table, (0, 0), durations_ms[0], None))
+    for i in range(1, n):
+        changed = np.zeros((H, W), bool)
+        if isinstance(frames, FrameSeq):
+            for y, x, p in frames.patches[i]:
+                ph, pw = p.shape[:2]
+                new = pal.index(p)
+                view = canvas[y:y + ph, x:x + pw]
+                diff = new != view
+                changed[y:y + ph, x:x + pw] |= diff
+                view[diff] = new[diff]
+        else:
+            new = pal.index(np.asarray(frames[i]))
+            changed = new != canvas
+            canvas = np.where(changed, new, canvas).astype(np.uint8)
+        ys = np.flatnonzero(changed.any(axis=1))
+        if len(ys) == 0:   # identical frame: keep it (one frame per step) as one transparent pixel
+            sub = np.full((1, 1), pal.transparent, np.uint8)
+            out.write(_lzw_frame(sub, table, (0, 0), durations_ms[i], pal.transparent))
+            continue
+        xs = np.flatnonzero(changed.any(axis=0))
+        y0, y1, x0, x1 = ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
+        sub = canvas[y0:y1, x0:x1].copy()
+        sub[~changed[y0:y1, x0:x1]] = pal.transparent
+        out.write(_lzw_frame(sub, table, (int(x0), int(y0)), durations_ms[i], pal.transparent))
+    out.write(b";")
+    return out.getvalue()
+
+
+def encode_png(frame: np.ndarray, max_colors: int = MAX_COLORS) -> bytes:
+    """PNG bytes of one RGB frame (palette PNG when it has <= 256 colours, else RGB); deterministic."""
+    from PIL import Image
+
+    frame = np.asarray(frame)
+    codes = _codes(frame).ravel()
+    uniq = np.unique(codes)
+    buf = io.BytesIO()
+    if len(uniq) <= 256:
+        lut_rgb = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.uint8)
+        idx = np.searchsorted(uniq, _codes(frame)).astype(np.uint8)
+        im = Image.frombytes("P", (frame.shape[1], frame.shape[0]), idx.tobytes())
+        im.putpalette(lut_rgb.tobytes())
+        im.save(buf, "PNG", optimize=False, compress_level=9)
+    else:
+        Image.fromarray(frame, "RGB").save(buf, "PNG", optimize=False, compress_level=9)
+    return buf.getvalue()
+
+
+def poster_png(rendered: Rendered) -> bytes:
+    """Poster: the last frame (the finished output) as PNG."""
+    return encode_png(rendered.frames[-1])
+
+
+def encode(rendered: Rendered) -> dict[str, bytes]:
+    """All files of a figure: {'gif', 'png'} for animations, {'png', 'svg'} for diagrams."""
+    if len(rendered.frames) > 1 or rendered.svg is None:
+        out = {"gif": encode_gif(rendered.frames, rendered.durations_ms), "png": poster_png(rendered)}
+        if rendered.svg is not None:
+            out["svg"] = rendered.svg
+        return out
+    return {"png": encode_png(rendered.frames[0]), "svg": rendered.svg}
