@@ -290,6 +290,8 @@ def _draw(spec, tr, th) -> Rendered:
                     is_pad = in_pad(kr, q)
                     p.set_xy((cx + q * c, y_in + kr * c))
                     p.set_hatch("//" if is_pad else None)
+                    if is_pad:
+                        b._hatch_colour(p)
                     tx.set_position((cx + q * c + c / 2, y_in + kr * c + c / 2))
                     tx.set_text(v)
                     tx.set_fontsize(_num_size(v, fcell))

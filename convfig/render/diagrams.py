@@ -161,22 +161,26 @@ class Board:
     # primitives -----------------------------------------------------------------------------------
     def rect(self, x, y, w, h, *, fill=None, edge=None, lw=1.0, ls="-", hatch=None, z=1.0, animated=False,
              alpha=None):
-        kw = {}
-        if hatch:
-            kw["hatch"] = hatch
-            kw["hatchcolor"] = self.theme.pad_hatch
+        kw = {"hatch": hatch} if hatch else {}
         r = Rectangle((x, y), w, h, facecolor=fill if fill else "none", edgecolor=edge if edge else "none",
                       linewidth=lw, linestyle=ls, zorder=z, animated=animated, alpha=alpha, **kw)
+        if hatch:
+            self._hatch_colour(r)
         self.ax.add_patch(r)
         return r
 
+    def _hatch_colour(self, patch) -> None:
+        try:
+            patch.set_hatchcolor(self.theme.pad_hatch)
+        except AttributeError:  # matplotlib < 3.10 reads rcParams['hatch.color'] (set by the theme)
+            pass
+
     def poly(self, pts, *, fill=None, edge=None, lw=1.0, ls="-", z=1.0, alpha=None, hatch=None):
-        kw = {}
-        if hatch:
-            kw["hatch"] = hatch
-            kw["hatchcolor"] = self.theme.pad_hatch
+        kw = {"hatch": hatch} if hatch else {}
         p = Polygon(pts, closed=True, facecolor=fill if fill else "none", edgecolor=edge if edge else "none",
                     linewidth=lw, linestyle=ls, zorder=z, alpha=alpha, **kw)
+        if hatch:
+            self._hatch_colour(p)
         self.ax.add_patch(p)
         return p
 
