@@ -21,6 +21,8 @@ MARGIN = 16
 GAP = 40
 IDX = 20           # gutter for row / column indices
 LINE = 19          # px per caption line (10 pt)
+WINDOW_TINT = False  # True: cells under the window get their own fill (prettier, ~2x bigger GIF deltas)
+PAD_HATCH = "//"     # hatch of padding cells ("" for dashed borders only)
 EQ_ADV = 9         # px per character of the equation line (DejaVu Sans Mono advance = 0.602 em)
 EQ_PT = EQ_ADV / (0.60205 * style.DPI / 72.0)   # 10.76 pt: whole-pixel advance, sprites line up exactly
 
@@ -275,7 +277,7 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
                        fontweight="bold" if bold else "normal")
 
     def cells(coll_cells, fill, *, pad=False, animated=False):
-        kw = {"linestyles": (0, (3, 2)), "hatch": "//", "edgecolors": th.pad_hatch} if pad else \
+        kw = {"linestyles": (0, (3, 2)), "hatch": PAD_HATCH, "edgecolors": th.pad_hatch} if pad else \
             {"edgecolors": th.grid}
         return ax.add_collection(PolyCollection(coll_cells, facecolors=fill, linewidths=lw, snap=True,
                                                 animated=animated, **kw))
@@ -324,7 +326,7 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
             a.remove()
         return img
 
-    win_bg = layer([cells(real, th.window_fill, animated=True)]
+    win_bg = None if not WINDOW_TINT else layer([cells(real, th.window_fill, animated=True)]
                    + ([cells(pads, th.window_fill, pad=True, animated=True)] if pads else []))
     done_bg = layer([cells(ocells, th.output_fill, animated=True)])
     now_bg = layer([cells(ocells, th.output_new, animated=True)])
@@ -346,15 +348,15 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
         in_keys[r, c] = (num_key(s, th.pad_fill, pad=True, color=th.muted) if is_pad[r, c]
                          else num_key(s, th.input_fill))
     win_val = {}
-    for r, c in all_in:
+    for r, c in (all_in if WINDOW_TINT else []):
         s = style.fmt_num(padded[r, c])
         win_val[r, c] = atlas.add(s, size=style.FONT_CELL, color=th.fg, bg=th.window_fill,
                                   w=pad_w if is_pad[r, c] else num_w, h=top_h, bold=True)
     wt_key = {}
     for (a, b), w in np.ndenumerate(kern):
         s = style.TIMES + style.fmt_num(w)
-        wt_key[a, b] = atlas.add(s, size=style.FONT_SMALL, color=th.weight, bg=th.window_fill,
-                                 w=C - 8, h=wt_h)
+        for bg in ((th.window_fill,) if WINDOW_TINT else (th.input_fill, th.pad_fill)):
+            wt_key[a, b, bg] = atlas.add(s, size=style.FONT_SMALL, color=th.weight, bg=bg, w=C - 8, h=wt_h)
     k_keys = {(a, b): num_key(style.fmt_num(w), th.window_fill) for (a, b), w in np.ndenumerate(kern)}
     done_keys, now_keys = {}, {}
     for (r, c), v in np.ndenumerate(out_vals):
@@ -364,9 +366,12 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
                 for i in range(max(ph, pw, oh, ow))}
     atlas.render()
 
+    v_off, w_off = int(round(C * 0.36)), int(round(C * 0.76))
+    if not WINDOW_TINT:
+        v_off, w_off = int(round(C * 0.42)), int(round(C * 0.80))
     for (r, c), key in in_keys.items():
         x, y = in_cell(r, c)
-        atlas.paste(base, key, x + C // 2, y + C // 2)
+        atlas.paste(base, key, x + C // 2, y + (C // 2 if WINDOW_TINT else v_off))
     for (a, b), key in k_keys.items():
         atlas.paste(base, key, gx_k + b * C + C // 2, gy + a * C + C // 2)
     for r in range(ph):
@@ -377,7 +382,6 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
         atlas.paste(base, idx_keys[r], gx_out - 12, gy + r * C + C // 2)
     for c in range(ow):
         atlas.paste(base, idx_keys[c], gx_out + c * C + C // 2, gy - 9)
-    v_off, w_off = int(round(C * 0.36)), int(round(C * 0.76))
 
     # ---- the equation strip: one-character mono sprites, EQ_ADV px apart ----------------------------
     sy0, sy1 = y_eq - 2, y_eq + n_eq * LINE + 2
@@ -405,9 +409,13 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
             for b, c in enumerate(st.window[1]):
                 r, c = int(r), int(c)
                 x, y = in_cell(r, c)
-                cur[y:y + C, x:x + C] = win_bg[y:y + C, x:x + C]
-                atlas.paste(cur, win_val[r, c], x + C // 2, y + v_off)
-                atlas.paste(cur, wt_key[a, b], x + C // 2, y + w_off)
+                if WINDOW_TINT:
+                    cur[y:y + C, x:x + C] = win_bg[y:y + C, x:x + C]
+                    atlas.paste(cur, win_val[r, c], x + C // 2, y + v_off)
+                    atlas.paste(cur, wt_key[a, b, th.window_fill], x + C // 2, y + w_off)
+                else:
+                    bg = th.pad_fill if is_pad[r, c] else th.input_fill
+                    atlas.paste(cur, wt_key[a, b, bg], x + C // 2, y + w_off)
                 if dil:
                     _outline(cur, y, y + C + 1, x, x + C + 1, 2, win_rgb)
         r0, c0 = int(st.window[0][0]), int(st.window[1][0])
