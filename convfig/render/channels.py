@@ -167,13 +167,15 @@ def _draw(spec, tr, th) -> Rendered:
     out_shape = shape_str(spec.output_shape)
     xi = _stack_icon(b, M, y_head - 12, 22, 18, C, fill=t.input_fill)
     b.text(xi + 10, y_head, f"input {in_shape}", size=FONT_LABEL, ha="left", weight="bold")
-    b.text(xi + 10, y_head + 18, f"{C} channels = last dim · padding {spec.describe_padding()}", size=fsmall,
+    chan_txt = f"{C} channel{'s' if C > 1 else ''} = last dim · padding {spec.describe_padding()}"
+    b.text(xi + 10, y_head + 18, chan_txt, size=fsmall,
            ha="left", color=t.muted)
-    xr = W - M - 32 - max(text_width(f"output {out_shape}", FONT_LABEL, weight="bold"),
-                          text_width(f"{F} maps = last dim", fsmall))
+    maps_txt = f"{F} map{'s' if F > 1 else ''} = last dim"
+    xr = W - M - 22 - (min(F, 6) - 1) * 5 - 10 - max(text_width(f"output {out_shape}", FONT_LABEL, weight="bold"),
+                                                      text_width(maps_txt, fsmall))
     xi = _stack_icon(b, xr, y_head - 12, 22, 18, F, fill=t.output_fill)
     b.text(xi + 10, y_head, f"output {out_shape}", size=FONT_LABEL, ha="left", weight="bold")
-    b.text(xi + 10, y_head + 18, f"{F} maps = last dim", size=fsmall, ha="left", color=t.muted)
+    b.text(xi + 10, y_head + 18, maps_txt, size=fsmall, ha="left", color=t.muted)
 
     # ---- input channels (cards with numbers; padding hatched, showing 0)
     padded = np.asarray(tr.padded)
@@ -200,6 +202,8 @@ def _draw(spec, tr, th) -> Rendered:
         lab = f"filter {f} · kernel {kshape}: one {ksl} slice per input channel"
         if G > 1:
             lab = f"filter {f} (group {g}) · kernel {kshape}: one {ksl} slice per channel of its group"
+        if text_width(lab, FONT_LABEL - 1, weight="bold") > xo - M - 16:
+            lab = f"filter {f} · kernel {kshape}" + (f" (group {g})" if G > 1 else "")
         b.text(M, yf + 12, lab, size=FONT_LABEL - 1, ha="left", weight="bold")
         ys = yf + 28
         for ch in range(C):
@@ -232,7 +236,10 @@ def _draw(spec, tr, th) -> Rendered:
         b.rect(xo, ys, Wo * c, Ho * c, edge=t.fg, lw=1.6, z=1.5)
 
     # ---- note on connectivity
-    if G == 1:
+    if C == 1:
+        note = (f"With one input channel each filter is a single {shape_str(spec.kernel_size)} kernel.\n"
+                f"Filter f writes output map f: the filters are the last dim of the output.")
+    elif G == 1:
         note = (f"Each filter has one {shape_str(spec.kernel_size)} slice per input channel ({C}) and adds "
                 f"their sums:\nfully connected across channels. Filter f writes output map f (the last dim).")
     else:
@@ -265,6 +272,7 @@ def _draw(spec, tr, th) -> Rendered:
     done_patch = b.rect(0, 0, c, c, fill=t.output_fill, edge=t.grid, lw=1.6, z=2, animated=True)
     done_text = b.text(0, 0, "", size=fcell, z=4, animated=True)
 
+    b.fit()
     canvas = b.canvas
     canvas.draw()
     bg = canvas.copy_from_bbox(b.fig.bbox)

@@ -629,6 +629,10 @@ def _draw_strides(th: Theme, spec, tr, cov, compare) -> Rendered:
         y += 28
     b.rect(side_x, y - 8, 16, 16, fill=t.window_fill, edge=t.window, lw=1.0)
     b.text(side_x + 24, y, "cells read by that window", size=FONT_CAPTION, ha="left")
+    if any(a or z for a, z in spec.pads):
+        y += 28
+        b.rect(side_x, y - 8, 16, 16, fill=t.pad_fill, edge=t.grid, lw=0.6, hatch="//")
+        b.text(side_x + 24, y, f"zero padding ({spec.describe_padding()})", size=FONT_CAPTION, ha="left")
     y += 40
     b.text(side_x, y, "Same input and kernel, other strides:", size=FONT_CAPTION, ha="left", weight="bold")
     y += 24
