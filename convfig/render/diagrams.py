@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Polygon, Rectangle
 
@@ -183,6 +184,16 @@ class Board:
             self._hatch_colour(p)
         self.ax.add_patch(p)
         return p
+
+    def squares(self, corners, size, *, fill, edge, lw=0.5, hatch=None, z=1.0):
+        """Many equal squares (top-left corners) as one collection: fast to draw, small in SVG."""
+        verts = [[(x, y), (x + size, y), (x + size, y + size), (x, y + size)] for x, y in corners]
+        coll = PolyCollection(verts, facecolors=fill, edgecolors=edge, linewidths=lw, zorder=z,
+                              hatch=hatch)
+        if hatch:
+            self._hatch_colour(coll)
+        self.ax.add_collection(coll)
+        return coll
 
     def text(self, x, y, s, *, size=FONT_LABEL, color=None, ha="center", va="center", weight="normal",
              mono=False, z=5.0, animated=False, style="normal", linespacing=1.25):
@@ -593,20 +604,28 @@ def _draw_strides(th: Theme, spec, tr, cov, compare) -> Rendered:
         x0 = gx + ocol * (thumb_w + gap)
         y0 = gy + orow * (thumb_h + gap)
         rows, cols = (set(int(v) for v in w) for w in st.window)
+        groups: dict = {}
         for r in range(Hp):
             for q in range(Wp):
                 ir, iq = r - pt, q - pl
                 real = 0 <= ir < n0 and 0 <= iq < n1
-                x, y = x0 + q * tc, y0 + r * tc
                 if r in rows and q in cols:
-                    b.rect(x, y, tc, tc, fill=t.window_fill, edge=t.window, lw=0.8, z=2,
-                           hatch="//" if not real else None)
+                    key = ("win", real)
                 elif not real:
-                    b.rect(x, y, tc, tc, fill=t.pad_fill, edge=t.grid, lw=0.4, hatch="//", z=1)
+                    key = ("pad", False)
                 elif cov[ir, iq] == 0:
-                    b.rect(x, y, tc, tc, fill=t.future, edge=t.grid, lw=0.4, z=1)
+                    key = ("never", True)
                 else:
-                    b.rect(x, y, tc, tc, fill=t.input_fill, edge=t.grid, lw=0.4, z=1)
+                    key = ("in", True)
+                groups.setdefault(key, []).append((x0 + q * tc, y0 + r * tc))
+        style = {("win", True): (t.window_fill, t.window, 0.8, None, 2),
+                 ("win", False): (t.window_fill, t.window, 0.8, "//", 2),
+                 ("pad", False): (t.pad_fill, t.grid, 0.4, "//", 1),
+                 ("never", True): (t.future, t.grid, 0.4, None, 1),
+                 ("in", True): (t.input_fill, t.grid, 0.4, None, 1)}
+        for key, cells in groups.items():
+            fill, edge, lw, hatch, z = style[key]
+            b.squares(cells, tc, fill=fill, edge=edge, lw=lw, hatch=hatch, z=z)
         wr, wc = st.window
         b.rect(x0 + int(wc[0]) * tc, y0 + int(wr[0]) * tc, (int(wc[-1]) - int(wc[0]) + 1) * tc,
                (int(wr[-1]) - int(wr[0]) + 1) * tc, edge=t.window, lw=2.0, z=3)
