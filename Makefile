@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 # the site: site/ (Pages), site-offline/ (file://, no network) and its zip. Figures come from .cache/convfig.
-MKDOCS  := DISABLE_MKDOCS_2_WARNING=true $(PY) -m mkdocs
+MKDOCS  := DISABLE_MKDOCS_2_WARNING=true NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs
 
 site: $(STAMP)
 	$(MKDOCS) build --strict --site-dir site

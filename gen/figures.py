@@ -148,7 +148,7 @@ def build(
     if flat:
         from convfig.render.batch import render_catalogue
 
-        render_catalogue(flat, out_dir, progress=progress)
+        render_catalogue(flat, out_dir, progress=progress, cache_dir=cache_dir())
     t2 = time.perf_counter()
 
     files: dict[D.Directive, D.FigureFiles] = {}
