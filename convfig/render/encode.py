@@ -40,40 +40,52 @@ def _samples(frames) -> list[np.ndarray]:
 
 
 class Palette:
-    """Maps RGB pixels to palette indices (shared by every frame)."""
+    """Maps RGB pixels to palette indices (shared by every frame) through a 2**24 lookup table."""
 
     def __init__(self, frames, max_colors: int = MAX_COLORS) -> None:
-        codes_list = [_codes(s).ravel() for s in _samples(frames)]
-        codes = np.concatenate(codes_list)
-        uniq, counts = np.unique(codes, return_counts=True)
+        samples = _samples(frames)
+        first = _codes(samples[0]).ravel()
+        seen = np.zeros(1 << 24, np.uint8)            # calloc'd: only touched pages cost memory
+        seen[first] = 1
+        for smp in samples[1:]:
+            seen[_codes(smp).ravel()] = 1
+        uniq = np.flatnonzero(seen).astype(np.uint32)
+        # weights: pixel counts in the first and last frames (+1 so every other colour still counts)
+        counts = np.ones(len(uniq), np.int64)
+        last = _codes(np.asarray(frames[-1])).ravel() if len(frames) > 1 else first[:0]
+        for arr in (first, last):
+            u0, c0 = np.unique(arr, return_counts=True)
+            counts[np.searchsorted(uniq, u0)] += c0
         rgb = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.uint8)
         if len(uniq) <= max_colors:
             order = np.lexsort((uniq, -counts))          # most used first, ties by colour: deterministic
             self.colors = rgb[order]
-            lut = np.empty(len(uniq), np.uint8)
-            lut[order] = np.arange(len(uniq), dtype=np.uint8)
+            idx = np.empty(len(uniq), np.uint8)
+            idx[order] = np.arange(len(uniq), dtype=np.uint8)
         else:
-            self.colors = _median_cut(rgb, counts, max_colors)
-            lut = _nearest(rgb, self.colors)
-        self._uniq = uniq
+            # the flat colours (fills, background, pure text colour) stay exact; the anti-aliasing
+            # shades in between share the remaining entries (median cut)
+            order = np.lexsort((uniq, -counts))
+            n_exact = int(min(max_colors // 2, np.count_nonzero(counts >= max(50, counts.sum() // 2000))))
+            exact = order[:n_exact]
+            rest = order[n_exact:]
+            cut = _median_cut(rgb[rest], counts[rest], max_colors - n_exact)
+            self.colors = np.concatenate([rgb[exact], cut])[:max_colors]
+            idx = _nearest(rgb, self.colors)
+            idx[exact] = np.arange(n_exact, dtype=np.uint8)
+        self._seen = seen
+        lut = seen                                       # reuse the buffer: code -> palette index
+        lut[uniq] = idx
         self._lut = lut
+        self._known = uniq
         self.transparent = len(self.colors)              # first unused index
 
     def __len__(self) -> int:
         return len(self.colors)
 
     def index(self, img: np.ndarray) -> np.ndarray:
-        """RGB (H, W, 3) -> uint8 indices (H, W). Every colour was seen when the palette was built."""
-        codes = _codes(img)
-        pos = np.searchsorted(self._uniq, codes)
-        pos = np.minimum(pos, len(self._uniq) - 1)
-        hit = self._uniq[pos] == codes
-        if not hit.all():  # a colour not in the samples (should not happen): map it to its nearest entry
-            miss = ~hit
-            pos_idx = self._lut[pos]
-            pos_idx[miss] = _nearest(img[miss], self.colors)
-            return pos_idx
-        return self._lut[pos]
+        """RGB (H, W, 3) -> uint8 indices (H, W). Colours must have been seen when building."""
+        return self._lut[_codes(img)]
 
     def table(self) -> bytes:
         """Global colour table padded to a power of two (transparent index included)."""
