@@ -256,56 +256,61 @@ def _draw(spec, tr, th) -> Rendered:
     b.text(M, y_cap + 20, f"input {in_tuple} → output {out_tuple} · params {kparts}{TIMES}{cg}{TIMES}{F} + {F}"
            f" = {spec.params}", size=FONT_CAPTION, ha="left", color=t.muted)
 
-    # ---- dynamic artists: window overlay per channel (cell patches + their numbers), output cells
-    nk = kh * kw
-    win_patches = []   # per channel: list of (patch, text)
-    for _ch in range(C):
-        lst = []
-        for _ in range(nk):
-            p = b.rect(0, 0, c, c, fill=t.window_fill, edge=t.window, lw=1.2, z=2, animated=True)
-            tx = b.text(0, 0, "", size=fcell, z=3, animated=True)
-            lst.append((p, tx))
-        outline = b.rect(0, 0, c, c, edge=t.window, lw=2.6, z=3, animated=True)
-        win_patches.append((lst, outline))
+    # ---- dynamic artists: window outline per channel, current/written output cells, sums
+    outlines = [b.rect(0, 0, c, c, edge=t.window, lw=2.6, z=3, animated=True) for _ in range(C)]
     cur_patch = [b.rect(0, 0, c, c, fill=t.output_new, edge=t.window, lw=2.6, z=3, animated=True) for _ in range(F)]
     cur_text = [b.text(0, 0, "", size=fcell, weight="bold", z=4, animated=True) for _ in range(F)]
     done_patch = b.rect(0, 0, c, c, fill=t.output_fill, edge=t.grid, lw=1.6, z=2, animated=True)
     done_text = b.text(0, 0, "", size=fcell, z=4, animated=True)
+    hi_patch = b.rect(0, 0, c, c, fill=t.window_fill, edge=t.window, lw=1.2, z=2, animated=True)
+    hi_text = b.text(0, 0, "", size=fcell, z=3, animated=True)
 
     b.fit()
     canvas = b.canvas
     canvas.draw()
     bg = canvas.copy_from_bbox(b.fig.bbox)
     ax = b.ax
+    # every input cell drawn once in its "under the window" look; frames paste these pixels (much faster
+    # than drawing C·k² patches and numbers per frame). Data coordinates are pixels, y down = buffer rows.
+    for ch in range(C):
+        cx = card_x(ch)
+        for r in range(Hp):
+            for q in range(Wp):
+                v = fmt(padded[(q, ch)] if rank == 1 else padded[(r, q, ch)])
+                is_pad = in_pad(r, q)
+                hi_patch.set_xy((cx + q * c, y_in + r * c))
+                hi_patch.set_hatch("//" if is_pad else None)
+                if is_pad:
+                    b._hatch_colour(hi_patch)
+                hi_text.set_position((cx + q * c + c / 2, y_in + r * c + c / 2))
+                hi_text.set_text(v)
+                hi_text.set_fontsize(_num_size(v, fcell))
+                hi_text.set_color(t.muted if is_pad else t.fg)
+                ax.draw_artist(hi_patch)
+                ax.draw_artist(hi_text)
+    lit = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.restore_region(bg)
+
+    def paste(buf, x, y):
+        x0, y0 = int(np.floor(x)) - 1, int(np.floor(y)) - 1
+        x1, y1 = int(np.ceil(x + c)) + 2, int(np.ceil(y + c)) + 2
+        buf[y0:y1, x0:x1] = lit[y0:y1, x0:x1]
+
     frames, steps = [], []
     n_steps = len(tr.steps)
     for st in tr.steps:
         canvas.restore_region(bg)
+        buf = np.asarray(canvas.buffer_rgba())
         orow, ocol = _rc(st.out_pos, rank)
         # window on every channel
-        wr = [0] if rank == 1 else list(st.window[0])
-        wc = list(st.window[0]) if rank == 1 else list(st.window[1])
+        wr = [0] if rank == 1 else [int(v) for v in st.window[0]]
+        wc = [int(v) for v in st.window[0]] if rank == 1 else [int(v) for v in st.window[1]]
         for ch in range(C):
             cx = card_x(ch)
-            lst, outline = win_patches[ch]
-            i = 0
+            outline = outlines[ch]
             for r in wr:
                 for q in wc:
-                    p, tx = lst[i]
-                    i += 1
-                    kr = r if rank == 2 else 0
-                    v = fmt(padded[(q, ch)] if rank == 1 else padded[(kr, q, ch)])
-                    is_pad = in_pad(kr, q)
-                    p.set_xy((cx + q * c, y_in + kr * c))
-                    p.set_hatch("//" if is_pad else None)
-                    if is_pad:
-                        b._hatch_colour(p)
-                    tx.set_position((cx + q * c + c / 2, y_in + kr * c + c / 2))
-                    tx.set_text(v)
-                    tx.set_fontsize(_num_size(v, fcell))
-                    tx.set_color(t.muted if is_pad else t.fg)
-                    ax.draw_artist(p)
-                    ax.draw_artist(tx)
+                    paste(buf, cx + q * c, y_in + r * c)
             outline.set_xy((cx + wc[0] * c, y_in + wr[0] * c))
             outline.set_width((wc[-1] - wc[0] + 1) * c)
             outline.set_height((wr[-1] - wr[0] + 1) * c)
