@@ -137,6 +137,14 @@ def build(
     if check_only:
         return stats
 
+    # a figure asked for with and without stepper=1 is rendered once: the stepper variant serves both
+    def base(pair) -> str:
+        return json.dumps([pair[0].kind, {k: v for k, v in pair[0].params.items() if k != "stepper"}],
+                          sort_keys=True)
+
+    with_frames = {base(pair): pair for pair in specs.values() if pair[0].params.get("stepper")}
+    specs = {d: with_frames.get(base(pair), pair) for d, pair in specs.items()}
+
     # one render per distinct figure (name + theme); several directives may share a figure
     unique: dict[str, list] = {}
     for pair in specs.values():
