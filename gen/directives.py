@@ -195,6 +195,7 @@ class FigureFiles:
     svg: dict[str, str]  # theme -> svg (diagrams, may be empty)
     frame_dirs: dict[str, str]  # theme -> folder of 000.png ... (stepper only)
     params: dict = field(default_factory=dict)
+    delay_ms: int = 900  # stepper playback speed (the animation's typical frame duration)
 
 
 def page_url_dir(src: str, use_directory_urls: bool) -> str:
@@ -236,7 +237,7 @@ def figure_html(d: Directive, f: FigureFiles, page_dir: str, anchor: str = "") -
         out.append(
             f'<div class="convfig-stepper" role="group" aria-label="Step through the animation" hidden '
             f'data-search-exclude '
-            f'data-count="{f.frames}" data-frames-light="{_a(dirs["light"])}" '
+            f'data-count="{f.frames}" data-delay="{f.delay_ms}" data-frames-light="{_a(dirs["light"])}" '
             f'data-frames-dark="{_a(dirs["dark"])}" data-steps="{_a(json.dumps(f.steps))}">'
         )
         out.append(

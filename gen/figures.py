@@ -99,6 +99,7 @@ def _files_for(spec_pair, out_dir: Path, d: D.Directive) -> tuple[D.FigureFiles,
                 add(f"{base}/{i:03d}.png", out_dir / base / f"{i:03d}.png")
             frame_dirs[t] = f"{D.FIGURES_DIR}/{base}"
     m = meta["light"]
+    durations = sorted(int(x) for x in m.get("durations_ms") or [900])
     files = D.FigureFiles(
         name=name,
         kind=light.kind,
@@ -113,6 +114,7 @@ def _files_for(spec_pair, out_dir: Path, d: D.Directive) -> tuple[D.FigureFiles,
         svg=svg,
         frame_dirs=frame_dirs,
         params=dict(light.params),
+        delay_ms=max(300, durations[len(durations) // 2]),
     )
     return files, copies
 

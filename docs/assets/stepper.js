@@ -8,7 +8,6 @@
  */
 (function () {
   "use strict";
-  var DELAY_MS = 900;
 
   function pad(i) {
     return ("00" + i).slice(-3);
@@ -19,6 +18,7 @@
     box.dataset.ready = "1";
     var figure = box.closest("figure");
     var count = parseInt(box.dataset.count, 10) || 0;
+    var delay = parseInt(box.dataset.delay, 10) || 900;
     var steps = [];
     try {
       steps = JSON.parse(box.dataset.steps || "[]");
@@ -74,7 +74,7 @@
         } else {
           show(index + 1);
         }
-      }, DELAY_MS);
+      }, delay);
       play.textContent = "Pause";
     }
 
