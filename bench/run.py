@@ -1,0 +1,104 @@
+"""`make bench`: every benchmark in BENCHES, printed as a table (numbers only, nothing asserted).
+
+Each bench function returns rows (name, value, unit, note). Add new benches to BENCHES.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+# conv_arithmetic's 8 non-transposed GIFs (../shared/anchors/README.md): i k s p d, bytes, width, frames
+ANCHORS = [
+    ("no_padding_no_strides", 4, 3, 1, 0, 1, 37751, 244, 4),
+    ("padding_strides", 5, 3, 2, 1, 1, 118422, 395, 9),
+    ("padding_strides_odd", 6, 3, 2, 1, 1, 122211, 445, 9),
+    ("same_padding_no_strides", 5, 3, 1, 1, 1, 276460, 395, 25),
+    ("dilation", 7, 3, 1, 0, 2, 124951, 395, 9),
+    ("arbitrary_padding_no_strides", 5, 4, 1, 2, 1, 476750, 495, 36),
+    ("full_padding_no_strides", 5, 3, 1, 2, 1, 435605, 495, 49),
+    ("no_padding_strides", 5, 3, 2, 0, 1, 44665, 294, 4),
+]
+
+FRAME_GOAL_MS = 8.0
+RATIO_GOAL = 0.03
+BYTES_GOAL = 0.25
+
+
+def _render_encode(params: dict, theme: str = "light"):
+    from convfig.render.anim2d import render_conv2d
+    from convfig.render.encode import encode_gif
+
+    r = render_conv2d(params, theme)
+    return r, encode_gif(r.frames, r.durations_ms)
+
+
+def bench_anim2d() -> list[tuple]:
+    """Render + encode of the 14x14 / 3x3 / same animation (numbers shown) vs the naive script."""
+    import naive_funcanimation
+
+    params = {"input": "14x14", "kernel": 3, "padding": "same"}
+    _render_encode({"input": "4x4"})                      # warm imports and font caches
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        r, gif = _render_encode(params)
+        best = min(best, time.perf_counter() - t0)
+    n = len(r.frames)
+    ours = best * 1e3 / n
+    naive_frames = int(os.environ.get("CONVFIG_BENCH_NAIVE_FRAMES", "12"))
+    naive = naive_funcanimation.run(frames=naive_frames)
+    ratio = ours / naive
+    return [
+        ("conv2d 14x14 k3 same: render+encode", ours, "ms/frame",
+         f"{n} frames, {r.width}x{r.height}, {len(gif):,} B; goal <= {FRAME_GOAL_MS:g} -> "
+         + ("MET" if ours <= FRAME_GOAL_MS else "MISSED")),
+        ("naive FuncAnimation+PillowWriter, same animation", naive, "ms/frame",
+         f"full redraw, first {naive_frames} frames"),
+        ("ratio ours / naive", ratio, "x", f"goal <= {RATIO_GOAL} -> " + ("MET" if ratio <= RATIO_GOAL else "MISSED")),
+    ]
+
+
+def bench_gif_sizes() -> list[tuple]:
+    """GIF bytes and width for conv_arithmetic's 8 parameter sets, drawn with numbers and labels."""
+    rows = []
+    for name, i, k, s, p, d, ref_bytes, ref_w, ref_frames in ANCHORS:
+        r, gif = _render_encode({"input": f"{i}x{i}", "kernel": k, "strides": s, "padding": p, "dilation": d})
+        frac = len(gif) / ref_bytes
+        ok = frac <= BYTES_GOAL and r.width >= ref_w
+        rows.append((f"gif {name} (i{i} k{k} s{s} p{p} d{d})", len(gif), "B",
+                     f"{frac:.0%} of {ref_bytes:,} B; width {r.width} vs {ref_w}; frames {len(r.frames)} vs "
+                     f"{ref_frames}; goal <= 25% -> " + ("MET" if ok else "MISSED")))
+    return rows
+
+
+def bench_engine_rows() -> list[tuple]:
+    try:
+        from bench_engine import bench_engine
+    except ImportError:
+        return []
+    return [(name, value, unit, "") for name, value, unit in bench_engine()]
+
+
+BENCHES = [bench_anim2d, bench_gif_sizes, bench_engine_rows]
+
+
+def main() -> int:
+    for fn in BENCHES:
+        print(f"# {fn.__name__}: {(fn.__doc__ or '').strip().splitlines()[0] if fn.__doc__ else ''}")
+        for name, value, unit, note in fn():
+            v = f"{value:,.0f}" if unit == "B" else f"{value:.3f}" if value < 1 else f"{value:.2f}"
+            print(f"  {name:<52} {v:>12} {unit:<9} {note}")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
