@@ -37,7 +37,7 @@ def _render_encode(params: dict, theme: str = "light"):
     from convfig.render.encode import encode_gif
 
     r = render_conv2d(params, theme)
-    return r, encode_gif(r.frames, r.durations_ms)
+    return r, encode_gif(r.frames, r.durations_ms, keep=r.palette_hint)
 
 
 def bench_anim2d() -> list[tuple]:

@@ -82,7 +82,7 @@ def cmd_gif(args) -> int:
         rendered = render(fig)
     except ConvfigError as exc:
         raise _flagged(exc) from None
-    data = encode_gif(rendered.frames, rendered.durations_ms)
+    data = encode_gif(rendered.frames, rendered.durations_ms, keep=rendered.palette_hint)
     try:
         atomic_write(out, data)
         if poster is not None:

@@ -18,11 +18,12 @@ from convfig.render.kinds import canonical_params, conv_spec
 from convfig.render.types import ConvfigError, FrameSeq, Rendered
 
 MARGIN = 16
-GAP = 40
+GAP = 32
 IDX = 20           # gutter for row / column indices
 LINE = 19          # px per caption line (10 pt)
 WINDOW_TINT = False  # True: cells under the window get their own fill (prettier, ~2x bigger GIF deltas)
 PAD_HATCH = "//"     # hatch of padding cells ("" for dashed borders only)
+MAX_TERMS = 16     # products written out in full up to a 4x4 kernel, abbreviated beyond
 EQ_ADV = 9         # px per character of the equation line (DejaVu Sans Mono advance = 0.602 em)
 EQ_PT = EQ_ADV / (0.60205 * style.DPI / 72.0)   # 10.76 pt: whole-pixel advance, sprites line up exactly
 
@@ -83,7 +84,9 @@ def _spec_and_trace(params: dict):
 def _labels(spec) -> dict[str, tuple[str, str]]:
     fs = style.fmt_shape
     pad = spec.describe_padding()
-    k_detail = "weights in the window: ×w"
+    if not isinstance(spec.padding, str):      # int / pairs: say what the number is
+        pad = f"padding {pad}"
+    k_detail = "each output = Σ value × weight"
     if any(d > 1 for d in spec.dilation_rate):
         k_detail = f"dilation {fs(spec.dilation_rate)} → spans {fs(spec.effective_kernel)}"
     o_detail = "one value per window position"
@@ -220,8 +223,8 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
     out_vals = tr.output[..., 0]
 
     # ---- equations for every frame (drawn text, steps) --------------------------------------------
-    eqs = [style.sum_equation(st.values[..., 0].ravel(), kern.ravel(), float(st.sums[0]), bias=bias)
-           for st in steps]
+    eqs = [style.sum_equation(st.values[..., 0].ravel(), kern.ravel(), float(st.sums[0]), bias=bias,
+                              max_terms=MAX_TERMS) for st in steps]
 
     # ---- layout (pixels, origin top left) ---------------------------------------------------------
     labels = _labels(spec)
@@ -243,8 +246,7 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
     y_title = MARGIN
     y_grid = MARGIN + 44 + IDX
     grid_h = max(ph, oh, kh) * C
-    y_expl = y_grid + grid_h + 14
-    y_eq = y_expl + LINE + 2
+    y_eq = y_grid + grid_h + 14
     y_cap = y_eq + n_eq * LINE + 12
     H = y_cap + (len(call_lines) + 1) * 17 + MARGIN
     H += H % 2
@@ -301,8 +303,6 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
     for key, (title, detail) in labels.items():
         text(col_x[key], y_title, title, size=style.FONT_LABEL, bold=True, ha="left", va="top")
         text(col_x[key], y_title + 20, detail, size=9, color=th.muted, ha="left", va="top")
-    text(MARGIN, y_expl, "each output = sum over the window of (input value · kernel weight)"
-         + (f" + bias {style.fmt_num(bias)}" if bias else ""), size=9, color=th.muted, ha="left", va="top")
     for i, line in enumerate(call_lines):
         text(MARGIN, y_cap + i * 17, line, size=9, mono=True, ha="left", va="top")
     shapes = (f"per-sample shapes: input ({', '.join(map(str, spec.input_shape))}, 1) → output "
@@ -356,7 +356,8 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
     for (a, b), w in np.ndenumerate(kern):
         s = style.TIMES + style.fmt_num(w)
         for bg in ((th.window_fill,) if WINDOW_TINT else (th.input_fill, th.pad_fill)):
-            wt_key[a, b, bg] = atlas.add(s, size=style.FONT_SMALL, color=th.weight, bg=bg, w=C - 8, h=wt_h)
+            wt_key[a, b, bg] = atlas.add(s, size=style.FONT_SMALL, color=th.weight, bg=bg, w=C - 6, h=wt_h,
+                                         bold=True)
     k_keys = {(a, b): num_key(style.fmt_num(w), th.window_fill) for (a, b), w in np.ndenumerate(kern)}
     done_keys, now_keys = {}, {}
     for (r, c), v in np.ndenumerate(out_vals):
@@ -447,7 +448,8 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
     durations = [int(1000 / fps)] * len(steps)
     durations[-1] = max(durations[-1], style.LAST_FRAME_MS)
     step_texts = [_step_text(st, spec, eq) for st, eq in zip(steps, eqs)]
-    return Rendered(frames=frames, durations_ms=durations, alt=_alt(spec), steps=step_texts)
+    hint = [v for k, v in th.as_dict().items() if k != "name"]
+    return Rendered(frames=frames, durations_ms=durations, alt=_alt(spec), steps=step_texts, palette_hint=hint)
 
 
 def _merge(rects):

@@ -42,7 +42,7 @@ def _samples(frames) -> list[np.ndarray]:
 class Palette:
     """Maps RGB pixels to palette indices (shared by every frame) through a 2**24 lookup table."""
 
-    def __init__(self, frames, max_colors: int = MAX_COLORS) -> None:
+    def __init__(self, frames, max_colors: int = MAX_COLORS, keep: Sequence[str] | None = None) -> None:
         samples = _samples(frames)
         first = _codes(samples[0]).ravel()
         seen = np.zeros(1 << 24, np.uint8)            # calloc'd: only touched pages cost memory
@@ -66,9 +66,18 @@ class Palette:
             # the flat colours (fills, background, pure text colour) stay exact; the anti-aliasing
             # shades in between share the remaining entries (median cut)
             order = np.lexsort((uniq, -counts))
-            n_exact = int(min(max_colors // 2, np.count_nonzero(counts >= max(50, counts.sum() // 2000))))
-            exact = order[:n_exact]
-            rest = order[n_exact:]
+            n_freq = int(min(max_colors // 2, np.count_nonzero(counts >= max(50, counts.sum() // 2000))))
+            pinned = []
+            for colour in keep or []:
+                c = colour.lstrip("#")
+                code = int(c[0:2], 16) << 16 | int(c[2:4], 16) << 8 | int(c[4:6], 16)
+                j = int(np.searchsorted(uniq, code))
+                if j < len(uniq) and uniq[j] == code:
+                    pinned.append(j)
+            exact = list(dict.fromkeys(pinned + [int(j) for j in order[:n_freq]]))[: max_colors // 2 + len(pinned)]
+            exact = np.array(exact, dtype=np.int64)
+            rest = np.setdiff1d(order, exact, assume_unique=True)     # sorted: deterministic
+            n_exact = len(exact)
             cut = _median_cut(rgb[rest], counts[rest], max_colors - n_exact)
             self.colors = np.concatenate([rgb[exact], cut])[:max_colors]
             idx = _nearest(rgb, self.colors)
@@ -139,14 +148,14 @@ def _lzw_frame(idx: np.ndarray, colors_table: bytes, offset: tuple[int, int], du
 
 
 def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[int],
-               max_colors: int = MAX_COLORS) -> bytes:
+               max_colors: int = MAX_COLORS, keep: Sequence[str] | None = None) -> bytes:
     """Animated GIF bytes: shared palette, no dither, delta frames, loop forever."""
     n = len(frames)
     if n == 0:
         raise ValueError("no frames")
     if len(durations_ms) != n:
         raise ValueError("one duration per frame")
-    pal = Palette(frames, max_colors)
+    pal = Palette(frames, max_colors, keep)
     table = pal.table()
     first = frames.first if isinstance(frames, FrameSeq) else frames[0]
     H, W = first.shape[:2]
@@ -213,7 +222,8 @@ def poster_png(rendered: Rendered) -> bytes:
 def encode(rendered: Rendered) -> dict[str, bytes]:
     """All files of a figure: {'gif', 'png'} for animations, {'png', 'svg'} for diagrams."""
     if len(rendered.frames) > 1 or rendered.svg is None:
-        out = {"gif": encode_gif(rendered.frames, rendered.durations_ms), "png": poster_png(rendered)}
+        out = {"gif": encode_gif(rendered.frames, rendered.durations_ms, keep=rendered.palette_hint),
+               "png": poster_png(rendered)}
         if rendered.svg is not None:
             out["svg"] = rendered.svg
         return out

@@ -139,7 +139,8 @@ def contrast_ratio(a: str | tuple[int, int, int], b: str | tuple[int, int, int])
 # (text colour field, background fill field) pairs that occur in the figures
 TEXT_PAIRS = [
     ("fg", "bg"), ("muted", "bg"), ("fg", "input_fill"), ("muted", "pad_fill"), ("fg", "pad_fill"),
-    ("fg", "window_fill"), ("weight", "window_fill"), ("fg", "output_fill"), ("fg", "output_new"),
+    ("fg", "window_fill"), ("weight", "window_fill"), ("weight", "input_fill"), ("weight", "pad_fill"),
+    ("fg", "output_fill"), ("fg", "output_new"),
     ("fg", "output_empty"), ("weight", "bg"), ("accent", "bg"), ("muted", "future"),
 ]
 

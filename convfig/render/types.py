@@ -75,6 +75,7 @@ class Rendered:
     alt: str
     steps: list[str]
     svg: bytes | None = None
+    palette_hint: list[str] | None = None   # '#rrggbb' colours the GIF palette must keep exact (text, fills)
 
     def __post_init__(self) -> None:
         if not self.frames:
