@@ -1,7 +1,9 @@
 """Static diagrams: every kind renders in both themes, SVG parses, alt text names the parameters, and the
 numbers drawn are the engine's (GUIDE §7: structure, not pixels)."""
 
+import json
 import xml.etree.ElementTree as ET
+from functools import cache
 
 import numpy as np
 import pytest
@@ -34,7 +36,13 @@ CASES = [
 
 
 def _render(kind, params, theme="light"):
-    return render(make_spec(kind, params, theme))
+    """Rendered figure, cached per (kind, params, theme): each diagram is drawn once per test run."""
+    return _cached(kind, json.dumps(params, sort_keys=True), theme)
+
+
+@cache
+def _cached(kind, params_json, theme):
+    return render(make_spec(kind, json.loads(params_json), theme))
 
 
 def test_every_diagram_kind_is_covered():
@@ -57,7 +65,7 @@ def test_renders_png_and_svg(kind, params, theme):
 
 def test_themes_differ_and_output_is_deterministic():
     for kind, params in CASES[:: 3]:
-        a, b = _render(kind, params), _render(kind, params)
+        a, b = _render(kind, params), render(make_spec(kind, params, "light"))
         assert np.array_equal(a.frames[0], b.frames[0])
         assert a.svg == b.svg
         d = _render(kind, params, "dark")
@@ -93,7 +101,7 @@ def test_coverage_counts_are_the_engines(monkeypatch):
     fake = np.full((6, 6), 5, dtype=int)
     fake[0, 0] = 7
     monkeypatch.setattr(dg.arithmetic, "coverage_map", lambda s: fake)
-    r2 = _render("coverage", {"input": "6x6", "kernel": 3, "padding": "valid"})
+    r2 = render(make_spec("coverage", {"input": "6x6", "kernel": 3, "padding": "valid"}))
     assert "Corner 7," in r2.alt
 
 

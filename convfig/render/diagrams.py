@@ -66,12 +66,12 @@ def tuple_str(shape: Iterable[int]) -> str:
 
 
 def text_width(s: str, size: float, *, weight: str = "normal", mono: bool = False) -> float:
-    """Width in pixels of a one-line text at ``size`` points (the figures use DPI px per inch)."""
+    """Width in pixels of a (possibly multi-line) text at ``size`` points (the figures use DPI px per inch)."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
+    from matplotlib.textpath import text_to_path
 
-    prop = FontProperties(family=MONO_FAMILY if mono else FONT_FAMILY, weight=weight)
-    width = max((TextPath((0, 0), line or " ", size=size, prop=prop).get_extents().width
+    prop = FontProperties(family=MONO_FAMILY if mono else FONT_FAMILY, weight=weight, size=size)
+    width = max((text_to_path.get_text_width_height_descent(line or " ", prop, ismath=False)[0]
                  for line in s.split("\n")), default=0.0)
     return width * DPI / 72.0
 
