@@ -91,7 +91,9 @@ def _labels(spec) -> dict[str, tuple[str, str]]:
         k_detail = f"dilation {fs(spec.dilation_rate)} → spans {fs(spec.effective_kernel)}"
     o_detail = "one value per window position"
     if any(s > 1 for s in spec.strides):
-        o_detail = f"stride {fs(spec.strides)}: window jumps {fs(spec.strides)} cells"
+        sr, sc = spec.strides
+        jump = f"{sr} cells" if sr == sc else f"{sr} rows down, {sc} across"
+        o_detail = f"stride {fs(spec.strides)}: window jumps {jump}"
     return {
         "input": (f"input {fs(spec.input_shape)}", f"{pad}; padded {fs(spec.padded_shape)}"),
         "kernel": (f"kernel {fs(spec.kernel_size)}", k_detail),
@@ -101,14 +103,17 @@ def _labels(spec) -> dict[str, tuple[str, str]]:
 
 def _alt(spec) -> str:
     fs = style.fmt_shape
-    n = len(spec.out_spatial) and int(np.prod(spec.out_spatial))
+    n = int(np.prod(spec.out_spatial))
+    pad = spec.describe_padding()
+    if not isinstance(spec.padding, str):
+        pad = f"{pad} (explicit zero padding, as keras.layers.ZeroPadding2D)"
     return (
-        f"Animation of a 2D convolution, {spec.keras_call()}: input {fs(spec.input_shape)} with padding "
-        f"{spec.padding!s} ({spec.describe_padding()}, padded {fs(spec.padded_shape)}), kernel "
-        f"{fs(spec.kernel_size)}, strides {fs(spec.strides)}, dilation {fs(spec.dilation_rate)}, "
-        f"output {fs(spec.out_spatial)}. {n} frames, one per output position: the kernel window moves "
-        "over the padded input (padding cells are hatched and hold 0), each frame shows the products "
-        "input value times kernel weight and their sum, which is written into the output grid."
+        f"Animation of a 2D convolution, {spec.keras_call()}: input {fs(spec.input_shape)}, padding {pad}, "
+        f"padded {fs(spec.padded_shape)}; kernel {fs(spec.kernel_size)}, strides {fs(spec.strides)}, "
+        f"dilation {fs(spec.dilation_rate)}; output {fs(spec.out_spatial)}. {n} frames, one per output "
+        "position: the kernel window moves over the padded input (padding cells are hatched and hold 0), "
+        "each input cell in the window shows the kernel weight it is multiplied by, the line below writes "
+        "out the products and their sum, and the sum fills the next output cell."
     )
 
 
