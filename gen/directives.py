@@ -285,17 +285,47 @@ CLI_FLAGS = {
     "dilation": "--dilation",
     "groups": "--groups",
     "seed": "--seed",
+    "fps": "--fps",
 }
+CLI_DEFAULTS = {"channels": 1, "filters": 1, "strides": 1, "padding": "valid", "dilation": 1, "groups": 1,
+                "seed": 0, "fps": 2}
+
+
+def _cli_value(value: object) -> str | None:
+    if isinstance(value, (list, tuple)):
+        if any(isinstance(v, (list, tuple)) for v in value):
+            return None  # per-axis (before, after) padding: the CLI takes one int
+        if len(set(value)) == 1:
+            return str(value[0])
+        return "x".join(str(v) for v in value)
+    return str(value)
 
 
 def cli_command(f: FigureFiles, theme: str = "light") -> str | None:
-    """The `convfig gif` command that makes the same animation, when the CLI can express it."""
-    params = {k: v for k, v in f.params.items() if k != "stepper"}
-    if not f.animated or any(k not in CLI_FLAGS for k in params) or "input" not in params:
+    """The `convfig gif` command that makes the same animation, when the CLI can express it.
+
+    The CLI picks the renderer from the input's rank (and draws every channel and filter for a 2D input
+    with channels or filters > 1), so a figure whose kind it would not pick gets no command.
+    """
+    params = {k: v for k, v in f.params.items() if k not in ("stepper", "caption")}
+    if not f.animated or "input" not in params or any(k not in CLI_FLAGS for k in params):
+        return None
+    rank = len(params["input"]) if isinstance(params["input"], (list, tuple)) else 1
+    multi = params.get("channels", 1) > 1 or params.get("filters", 1) > 1
+    picked = {1: "conv1d", 3: "conv3d"}.get(rank, "channels" if multi else "conv2d")
+    if picked != f.kind:
         return None
     words = ["convfig", "gif"]
     for key, value in params.items():
-        words += [CLI_FLAGS[key], str(value)]
+        if key == "input" and isinstance(value, (list, tuple)):
+            text = "x".join(str(v) for v in value)  # the rank is the number of factors
+        else:
+            text = _cli_value(value)
+        if text is None:
+            return None
+        if key != "input" and text == str(CLI_DEFAULTS.get(key)):
+            continue
+        words += [CLI_FLAGS[key], text]
     if theme != "light":
         words += ["--theme", theme]
     words += ["-o", posixpath.basename(f.main[theme])]
@@ -303,7 +333,11 @@ def cli_command(f: FigureFiles, theme: str = "light") -> str | None:
 
 
 def gallery_html(
-    entries: list[tuple[Directive, FigureFiles]], page_dir: str, use_directory_urls: bool, indent: str = ""
+    entries: list[tuple[Directive, FigureFiles]],
+    page_dir: str,
+    use_directory_urls: bool,
+    indent: str = "",
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """A grid of every animation on the site: thumbnail, caption, page link, downloads, CLI command."""
     out = ['<div class="convfig-gallery">']
@@ -321,7 +355,7 @@ def gallery_html(
         cmd_html = f"<code>{html.escape(cmd)}</code>" if cmd else ""
         out.append(
             f"<figcaption><strong>{html.escape(d.caption)}</strong> "
-            f'<a class="convfig-from" href="{_a(page_link)}">(from {html.escape(d.src)})</a>'
+            f'<a class="convfig-from" href="{_a(page_link)}">({html.escape((titles or {}).get(d.src, d.src))})</a>'
             f"{downloads_html(f, page_dir, both=True)}{cmd_html}</figcaption>"
         )
         out.append("</figure>")
@@ -345,6 +379,7 @@ def rewrite(
     src: str,
     use_directory_urls: bool,
     gallery: list[tuple[Directive, FigureFiles]] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """The page's Markdown with every directive line replaced by its HTML (blank lines around it)."""
     page_dir = page_url_dir(src, use_directory_urls)
@@ -358,7 +393,7 @@ def rewrite(
             anchors[d] = base if used[base] == 1 else f"{base}-{used[base]}"
     for d in sorted(directives, key=lambda d: d.line, reverse=True):
         if d.name == "gallery":
-            block = gallery_html(gallery or [], page_dir, use_directory_urls, d.indent)
+            block = gallery_html(gallery or [], page_dir, use_directory_urls, d.indent, titles)
         elif d.name == "shape-table":
             block = shape_tables(d.indent)
         else:

@@ -63,6 +63,25 @@ def nav_order(nav) -> list[str]:
     return [p for p in out if p.endswith(".md")]
 
 
+def nav_titles(nav) -> dict[str, str]:
+    """Page source -> its title in mkdocs.yml's nav."""
+    out: dict[str, str] = {}
+
+    def walk(item):
+        if isinstance(item, dict):
+            for title, v in item.items():
+                if isinstance(v, str):
+                    out[v] = title
+                else:
+                    walk(v)
+        elif isinstance(item, list):
+            for v in item:
+                walk(v)
+
+    walk(nav or [])
+    return out
+
+
 def _files_for(spec_pair, out_dir: Path, d: D.Directive) -> tuple[D.FigureFiles, list[tuple[str, Path]]]:
     """FigureFiles (site paths) for one figure + the (site path, local file) pairs to copy."""
     light = spec_pair[0]
@@ -162,6 +181,7 @@ def build(
     write_bytes: Writer,
     write_page: Callable[[str, str], None],
     order: list[str] | None = None,
+    titles: dict[str, str] | None = None,
     progress: bool = False,
     check_only: bool = False,
     link: Callable[[str, Path], None] | None = None,
@@ -228,7 +248,7 @@ def build(
 
     for src, ds in pages.items():
         text = (docs_dir / src).read_text(encoding="utf-8")
-        write_page(src, D.rewrite(text, ds, files, src, use_directory_urls, gallery))
+        write_page(src, D.rewrite(text, ds, files, src, use_directory_urls, gallery, titles))
     t3 = time.perf_counter()
     stats.update(
         figures=len(unique),
@@ -293,6 +313,7 @@ def run_in_mkdocs() -> None:
             write_bytes=write_bytes,
             write_page=write_page,
             order=order,
+            titles=nav_titles(config["nav"]),
             link=link_file,
             progress=sys.stderr.isatty(),
         )

@@ -6,9 +6,11 @@ it renders nothing again. Browser checks are in test_browser.py.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -202,6 +204,20 @@ def test_gallery_offers_every_animation(built):
     assert "convfig gif" in gallery
 
 
+def test_gallery_command_reproduces_the_gif(built, tmp_path):
+    gallery = html_path(built, "gallery.md").read_text(encoding="utf-8")
+    commands = [html.unescape(c) for c in re.findall(r"<code>(convfig gif --input [^<]+)</code>", gallery)]
+    assert len(commands) >= 25
+    cmd = min(commands, key=len)  # a small one: rendering it takes a second or two
+    words = shlex.split(cmd)
+    out = words[-1]
+    convfig_bin = Path(sys.executable).with_name("convfig")
+    proc = subprocess.run([str(convfig_bin), *words[1:]], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / out).read_bytes() == (built / "figures" / out).read_bytes(), cmd
+
+
 def test_shape_table_comes_from_the_engine(built):
     text = html_path(built, "shapes.md").read_text(encoding="utf-8")
     rows = re.findall(r"<tr>\s*(.*?)</tr>", text, flags=re.S)
@@ -220,6 +236,12 @@ def test_shape_table_comes_from_the_engine(built):
                    for p in ("valid", "same", "causal")]
             assert int(r[-1]) in out
     assert checked > 100
+    # rows the pages cite (n, k, s, zeros, output) in the same / causal tables
+    flat = {tuple(r) for r in cells}
+    for row in [("6", "3", "2", "(0, 1)", "3"), ("7", "4", "1", "(1, 2)", "7"), ("6", "4", "1", "(1, 2)", "6"),
+                ("8", "3", "2", "(0, 1)", "4"), ("28", "3", "2", "(0, 1)", "14"), ("8", "3", "1", "(2, 0)", "8")]:
+        assert row in flat, row
+    assert ("8", "3", "2", "5", "causal", "(4, 0)", "8") in flat
 
 
 # --------------------------------------------------------------------------- offline bundle (static)
