@@ -429,7 +429,7 @@ REFUSED = "—: the window is longer than the input, so Keras raises an error."
 
 def shape_tables(indent: str = "") -> str:
     """Markdown tables of output length and zeros along one axis, every number from the engine."""
-    out: list[str] = ["### Strides 1 and 2", ""]
+    out: list[str] = ['<div class="convfig-shapes" markdown>', "", "### Strides 1 and 2", ""]
     for mode, title in MODES:
         out += [f"#### {title}", "", "| input `n` | `kernel_size` | `strides` | zeros (before, after) | output |",
                 "|---:|---:|---:|:---:|---:|"]
@@ -451,5 +451,5 @@ def shape_tables(indent: str = "") -> str:
                 zeros, length = _axis(n, 3, 1, d, mode)
                 refused |= length == "—"
                 out.append(f"| {n} | 3 | {d} | {(3 - 1) * d + 1} | `{mode}` | {zeros} | {length} |")
-    out += ["", *([REFUSED] if refused else [])]
+    out += ["", *([REFUSED, ""] if refused else []), "</div>"]
     return "\n".join((indent + line) if line else "" for line in out).rstrip()
