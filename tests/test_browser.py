@@ -42,8 +42,15 @@ if not CHROMIUM.exists():
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
+def _stale(site: Path) -> bool:
+    """True when a page, the config, gen/ or an asset changed after the site was built."""
+    built = (site / "index.html").stat().st_mtime
+    sources = [ROOT / "mkdocs.yml", *(ROOT / "docs").rglob("*"), *(ROOT / "gen").glob("*.py")]
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+
+
 def _ensure(site: Path, offline: bool) -> Path:
-    if (site / "index.html").is_file() and (site / "figures").is_dir():
+    if (site / "index.html").is_file() and (site / "figures").is_dir() and (IN_CI or not _stale(site)):
         return site
     if IN_CI:
         pytest.fail(f"{site.name}/ is missing: run `make site` before `make test`", pytrace=False)
@@ -307,7 +314,7 @@ def test_step_through_viewer_from_the_keyboard(browser, server):
     play = box.locator(".convfig-play")
     play.click()
     assert play.inner_text() == "Pause"
-    page.wait_for_timeout(1100)
+    page.wait_for_timeout(int(box.get_attribute("data-delay")) + 400)
     assert box.locator(".convfig-counter").inner_text() != f"Step {count} of {count}"
     play.click()
     assert play.inner_text() == "Play"
