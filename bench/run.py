@@ -9,7 +9,9 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))     # this checkout's convfig, whatever the venv's editable install points at
 
 import matplotlib  # noqa: E402
 
@@ -80,6 +82,7 @@ def bench_gif_sizes() -> list[tuple]:
 
 
 def bench_engine_rows() -> list[tuple]:
+    """conv on (1, 128, 128, 3) with 16 3x3 filters (same), and the trace of a 14x14 input."""
     try:
         from bench_engine import bench_engine
     except ImportError:
@@ -87,7 +90,14 @@ def bench_engine_rows() -> list[tuple]:
     return [(name, value, unit, "") for name, value, unit in bench_engine()]
 
 
-BENCHES = [bench_anim2d, bench_gif_sizes, bench_engine_rows]
+def bench_site_rows() -> list[tuple]:
+    """Full-site build cold / warm / without figures, and edit-to-page under mkdocs serve."""
+    from bench_site import bench_site
+
+    return bench_site()
+
+
+BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_site_rows]
 
 
 def main() -> int:
