@@ -2,11 +2,28 @@
 
 Everything drawn comes from ``convfig.trace`` (the renderer never recomputes the convolution).
 
-Speed (blitting): the static scene (grids, numbers, labels, caption) is drawn once with matplotlib Agg.
-The few looks a cell can take while the animation runs (input cell under the window showing "value
-×weight", output cell written, output cell being written) are drawn once as layers with ``draw_artist``;
-each frame then copies the cells that change from those layers and redraws only the sum line
-(``restore_region`` + ``draw_artist``). Frames are stored as patches of what changed (FrameSeq).
+Drawing: the figure is a numpy RGB array. Cells, grid lines and the padding hatch are filled rectangles
+and pixel patterns; text is rasterised by FreeType (the DejaVu fonts matplotlib ships), hinted, at
+whole-pixel positions, its coverage quantised to ``LEVELS`` steps, each step a fixed blend of the text
+colour and the fill it sits on. A figure therefore has under 32 exact colours (the theme's + one blend
+per text/fill pair): the encoder keeps them all, theme colours stay exact, and the GIF's LZW sees the
+same pixels wherever the same glyph appears.
+
+GIF bytes drive the design (``make bench``: each of conv_arithmetic's 8 parameter sets in <= 25 % of its
+bytes). LZW codes rows, so what costs is structure per row, not area or ink: a vertical edge costs bytes
+in every row it crosses, a horizontal bar almost nothing. Hence the window (and the current output cell,
+and the kernel panel, in the same look) is drawn as full top and bottom bars with short arms down its
+sides instead of a full outline (-19 % bytes); the weights under the window are bare numbers in the
+weight colour (no "×": -7 %); output values are bold in every cell (a finished cell changes only by
+losing the marks); the equation's products sit in fixed slots so that between frames only the digits
+that change are new pixels, and it does not repeat the output position (the marked cell shows it).
+
+Frames: the static scene is drawn once; each frame restores what the previous one overlaid and draws the
+window with its weights, the output cell being written and the equation. Frames are stored as patches
+of what changed (FrameSeq).
+
+Layout: input | kernel | output, left to right (reading order; also keeps every figure at least as wide
+as conv_arithmetic's), the equation and the Keras call below, wrapped to the width.
 """
 
 from __future__ import annotations
@@ -17,52 +34,151 @@ from convfig.render import style
 from convfig.render.kinds import canonical_params, conv_spec
 from convfig.render.types import ConvfigError, FrameSeq, Rendered
 
-MARGIN = 16
-GAP = 32
-IDX = 20           # gutter for row / column indices
-LINE = 19          # px per caption line (10 pt)
-WINDOW_TINT = False  # True: cells under the window get their own fill (prettier, ~2x bigger GIF deltas)
-PAD_HATCH = "//"     # hatch of padding cells ("" for dashed borders only)
+MARGIN = 12
+GAP = 24           # between panels
+IDX = 16           # gutter for row / column indices
+CK = 26            # kernel panel cell (compact, no grid: the window shows the weights where they act)
+LEVELS = 3         # text coverage steps: background, one blend, text colour (4 steps: +6 % bytes)
+ARM = 10           # window: length of the side arms at its corners (px)
+HATCH = 6          # padding cells: a 1 px diagonal every HATCH px (0: no hatch)
 MAX_TERMS = 16     # products written out in full up to a 4x4 kernel, abbreviated beyond
-EQ_ADV = 9         # px per character of the equation line (DejaVu Sans Mono advance = 0.602 em)
-EQ_PT = EQ_ADV / (0.60205 * style.DPI / 72.0)   # 10.76 pt: whole-pixel advance, sprites line up exactly
+TITLE_PT = style.FONT_LABEL   # "input 5×5" (bold)
+VALUE_PT = style.FONT_CELL     # numbers in the cells
+DETAIL_PT = 9                 # "pad 1 each side → 7×7"
+IDX_PT = 8                    # row / column indices
+WEIGHT_PT = style.FONT_SMALL  # the weight under the value in a window cell (bold)
+KERNEL_PT = 9                 # weights in the kernel panel (bold, same colour as in the window)
+EQ_PT = 9.0                   # equation line, DejaVu Sans Mono: hinted advance 8 px
+CAP_PT = 8.5                  # Keras call, DejaVu Sans Mono: hinted advance 7 px
+TITLE_H = 18       # px per header line
+DETAIL_H = 14
+EQ_LINE = 18
+CAP_LINE = 15
 
 
 def _cell_px(n_max: int) -> int:
-    """Cell side: 36 px for small grids, 30 px for large ones (numbers stay >= 11 pt)."""
-    return 36 if n_max <= 10 else 30
+    """Cell side: 30 px (an 11 pt value over an 8 pt weight; fewer pixel rows = fewer GIF bytes)."""
+    return 30
 
 
-def text_px(s: str, size: float, *, mono: bool = False, bold: bool = False) -> float:
-    """Width of a text line in pixels (exact, from the font metrics)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
+class TextRaster:
+    """Text from FreeType, hinted, whole-pixel placed, coverage in LEVELS steps; drawn onto numpy RGB.
 
-    prop = FontProperties(family=style.MONO_FAMILY if mono else style.FONT_FAMILY, size=size,
-                          weight="bold" if bold else "normal")
-    w, _h, _d = TextToPath().get_text_width_height_descent(s, prop, ismath=False)
-    return w * style.DPI / 72.0
+    ``draw`` assumes the pixels under the text are the flat colour ``bg`` it is given (true everywhere in
+    this figure: text sits on a fill or on a plate cleared first), and writes ``bg``-to-``fg`` blends.
+    """
+
+    def __init__(self) -> None:
+        self._fonts: dict = {}
+        self._masks: dict = {}
+        self._ramps: dict = {}
+
+    def _font(self, bold: bool, mono: bool):
+        key = (bold, mono)
+        if key not in self._fonts:
+            from matplotlib import font_manager, ft2font
+
+            prop = font_manager.FontProperties(family=style.MONO_FAMILY if mono else style.FONT_FAMILY,
+                                               weight="bold" if bold else "normal")
+            self._fonts[key] = ft2font.FT2Font(font_manager.findfont(prop))
+        return self._fonts[key]
+
+    def mask(self, s: str, size: float, bold: bool = False, mono: bool = False) -> tuple[np.ndarray, int, int]:
+        """(coverage steps uint8 (h, w) cropped to the ink, baseline row in it, ink x offset from the pen)."""
+        key = (s, size, bold, mono)
+        m = self._masks.get(key)
+        if m is None:
+            from matplotlib.ft2font import LoadFlags
+
+            f = self._font(bold, mono)
+            f.set_size(size, style.DPI)
+            f.set_text(s, 0.0, flags=LoadFlags.NO_AUTOHINT)
+            f.draw_glyphs_to_bitmap(antialiased=True)
+            a = np.asarray(f.get_image())
+            base = a.shape[0] - 1 - round(f.get_descent() / 64)
+            left = f.get_bitmap_offset()[0] // 64
+            q = ((a.astype(np.uint16) * (LEVELS - 1) + 127) // 255).astype(np.uint8)
+            rows, cols = np.flatnonzero(q.any(axis=1)), np.flatnonzero(q.any(axis=0))
+            if len(rows) == 0:
+                m = (np.zeros((0, 0), np.uint8), 0, 0)
+            else:
+                m = (np.ascontiguousarray(q[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]),
+                     int(base - rows[0]), int(left + cols[0]))
+            self._masks[key] = m
+        return m
+
+    def width(self, s: str, size: float, bold: bool = False, mono: bool = False) -> int:
+        q, _b, left = self.mask(s, size, bold, mono)
+        return left + q.shape[1]
+
+    def cap(self, size: float, bold: bool = False) -> int:
+        """Ink height of the digits (for centring numbers in cells)."""
+        return self.mask("0", size, bold)[0].shape[0]
+
+    def ramp(self, fg: str, bg: str) -> np.ndarray:
+        key = (fg, bg)
+        r = self._ramps.get(key)
+        if r is None:
+            f = np.array(style.hex_to_rgb(fg), float)
+            b = np.array(style.hex_to_rgb(bg), float)
+            t = np.arange(LEVELS)[:, None] / (LEVELS - 1)
+            r = np.floor(b + t * (f - b) + 0.5).astype(np.uint8)
+            self._ramps[key] = r
+        return r
+
+    def draw(self, img: np.ndarray, s: str, x: int, y: int, *, size: float, fg: str, bg: str,
+             bold: bool = False, mono: bool = False, ha: str = "left", va: str = "baseline",
+             plate: int = -1) -> tuple[int, int, int, int]:
+        """Draw s; ha left (x = pen) / center / right (ink), va baseline / digits (y = centre of the digits).
+
+        plate >= 0 first clears the ink box grown by ``plate`` px to ``bg``. Returns the ink box (x0, y0, x1, y1).
+        """
+        q, base, left = self.mask(s, size, bold, mono)
+        h, w = q.shape
+        x0 = x + left if ha == "left" else x - w // 2 if ha == "center" else x - w
+        yb = y if va == "baseline" else y + (self.cap(size, bold) + 1) // 2
+        y0 = yb - base
+        if plate >= 0:
+            img[max(0, y0 - plate):y0 + h + plate, max(0, x0 - plate):x0 + w + plate] = self.ramp(fg, bg)[0]
+        cy0, cx0 = max(0, -y0), max(0, -x0)                     # clip to the image
+        q = q[cy0:max(cy0, img.shape[0] - y0), cx0:max(cx0, img.shape[1] - x0)]
+        region = img[y0 + cy0:y0 + cy0 + q.shape[0], x0 + cx0:x0 + cx0 + q.shape[1]]
+        on = q > 0
+        region[on] = self.ramp(fg, bg)[q[on]]
+        return x0, y0, x0 + w, y0 + h
+
+    def mono_line(self, img: np.ndarray, s: str, x: int, y: int, *, size: float, adv: int, fg: str,
+                  bg: str) -> None:
+        """A monospaced line, character i at pen x + i * adv (baseline y): same glyph, same pixels."""
+        for i, ch in enumerate(s):
+            if ch != " ":
+                self.draw(img, ch, x + i * adv, y, size=size, fg=fg, bg=bg, mono=True)
+
+    def advance(self, size: float) -> int:
+        """Hinted advance of the monospaced font at this size (whole pixels)."""
+        from matplotlib.ft2font import LoadFlags
+
+        f = self._font(False, True)
+        f.set_size(size, style.DPI)
+        return int(round(f.load_char(ord("0"), flags=LoadFlags.NO_AUTOHINT).horiAdvance / 64))
 
 
 def _rgb(colour: str) -> np.ndarray:
     return np.array(style.hex_to_rgb(colour), dtype=np.uint8)
 
 
-def _outline(img: np.ndarray, y0: int, y1: int, x0: int, x1: int, t: int, rgb: np.ndarray,
-             dash: int = 0) -> None:
-    """Rectangle outline of thickness t inside [y0, y1) x [x0, x1); dashed when dash > 0."""
-    if dash:
-        on_x = (np.arange(x1 - x0) // dash) % 2 == 0
-        on_y = (np.arange(y1 - y0) // dash) % 2 == 0
-        img[y0:y0 + t, x0:x1][:, on_x] = rgb
-        img[y1 - t:y1, x0:x1][:, on_x] = rgb
-        img[y0:y1, x0:x0 + t][on_y] = rgb
-        img[y0:y1, x1 - t:x1][on_y] = rgb
-        return
+def _window_marks(img: np.ndarray, y0: int, y1: int, x0: int, x1: int, t: int, rgb: np.ndarray,
+                  arm: int = ARM) -> None:
+    """The window: full bars along its top and bottom, short arms down / up its sides.
+
+    GIF stores rows: a vertical edge costs bytes in every row it crosses, a horizontal bar almost
+    nothing. Full side edges cost ~5x the bars; the arms keep the corners, so it still reads as a box.
+    """
     img[y0:y0 + t, x0:x1] = rgb
     img[y1 - t:y1, x0:x1] = rgb
-    img[y0:y1, x0:x0 + t] = rgb
-    img[y0:y1, x1 - t:x1] = rgb
+    for xs in (slice(x0, x0 + t), slice(x1 - t, x1)):
+        img[y0:y0 + arm, xs] = rgb
+        img[y1 - arm:y1, xs] = rgb
 
 
 def _spec_and_trace(params: dict):
@@ -81,23 +197,33 @@ def _spec_and_trace(params: dict):
     return p, spec, tr
 
 
-def _labels(spec) -> dict[str, tuple[str, str]]:
+def _pad_words(before: int, after: int) -> str:
+    return f"pad {before} each side" if before == after else f"pad {before} before / {after} after"
+
+
+def _headers(spec) -> dict[str, list[str]]:
+    """Panel headers: [title, detail lines...]; details only where they say something the grid doesn't."""
     fs = style.fmt_shape
-    pad = spec.describe_padding()
-    if not isinstance(spec.padding, str):      # int / pairs: say what the number is
-        pad = f"padding {pad}"
-    k_detail = "each output = Σ value × weight"
+    (pt, pb), (pl, pr) = spec.pads
+    padded = fs(spec.padded_shape)
+    mode = f"{spec.padding}: " if isinstance(spec.padding, str) else ""
+    if pt == pb == pl == pr == 0:
+        inp = [f"{mode}no padding"] if mode and spec.padding != "valid" else []
+    elif (pt, pb) == (pl, pr):
+        inp = [f"{mode}{_pad_words(pt, pb)} → {padded}"]
+    else:
+        inp = [f"{mode}rows {_pad_words(pt, pb)},", f"columns {_pad_words(pl, pr)} → {padded}"]
+    kern = []
     if any(d > 1 for d in spec.dilation_rate):
-        k_detail = f"dilation {fs(spec.dilation_rate)} → spans {fs(spec.effective_kernel)}"
-    o_detail = "one value per window position"
+        kern = [f"dilation {fs(spec.dilation_rate)}", f"spans {fs(spec.effective_kernel)}"]
+    out = []
     if any(s > 1 for s in spec.strides):
         sr, sc = spec.strides
-        jump = f"{sr} cells" if sr == sc else f"{sr} rows down, {sc} across"
-        o_detail = f"stride {fs(spec.strides)}: window jumps {jump}"
+        out = [f"stride {sr}" if sr == sc else f"stride {sr} down, {sc} across"]
     return {
-        "input": (f"input {fs(spec.input_shape)}", f"{pad}; padded {fs(spec.padded_shape)}"),
-        "kernel": (f"kernel {fs(spec.kernel_size)}", k_detail),
-        "output": (f"output {fs(spec.out_spatial)}", o_detail),
+        "input": [f"input {fs(spec.input_shape)}"] + inp,
+        "kernel": [f"kernel {fs(spec.kernel_size)}"] + kern,
+        "output": [f"output {fs(spec.out_spatial)}"] + out,
     }
 
 
@@ -128,94 +254,69 @@ def _step_text(st, spec, eq: str) -> str:
     return s + "."
 
 
+def _paren(s: str) -> str:
+    return f"({s})" if s.startswith(style.MINUS) else s
+
+
+def _equations(steps, kern: np.ndarray, bias: float, max_chars: int) -> list[list[str]]:
+    """The equation line(s) of every frame, each product in a fixed slot (same wrap in every frame).
+
+    Weights never change between frames and values are right-aligned in a slot as wide as the widest
+    value that term ever shows, so a frame only stores the characters that really change. The output
+    position is not repeated here (the output cell being written is marked and the grid is indexed):
+    its digits alone cost ~50 B a frame.
+    """
+    n = kern.size
+    vals = [[_paren(style.fmt_num(v)) for v in st.values[..., 0].ravel()] for st in steps]
+    wts = [_paren(style.fmt_num(w)) for w in kern.ravel()]
+    vw = [max(len(v[j]) for v in vals) for j in range(n)]
+    sums = [style.fmt_num(st.sums[0]) for st in steps]
+    sw = max(len(s) for s in sums)
+    out = []
+    for st_vals, total in zip(vals, sums):
+        terms = [st_vals[j].rjust(vw[j]) + style.DOT + wts[j] for j in range(n)]
+        if n > MAX_TERMS:
+            terms = terms[:3] + [f"{style.ELLIPSIS} ({n} products) {style.ELLIPSIS}"] + terms[-1:]
+        if bias:
+            terms.append(_paren(style.fmt_num(bias)))
+        out.append(style.wrap_terms("output = " + " + ".join(terms) + " = " + total.ljust(sw), max_chars))
+    return out
+
+
 def render_conv2d(params: dict, theme: str) -> Rendered:
     """Render the 2D animation (one frame per output position)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     p, spec, tr = _spec_and_trace(params)
     th = style.get_theme(theme)
-    with matplotlib.rc_context(style.rc_params(th)):
-        return _draw(p, spec, tr, th)
+    return _draw(p, spec, tr, th)
 
 
-class SpriteAtlas:
-    """Text drawn once per distinct (string, look) and pasted by numpy wherever it appears.
+def _layout(tx: TextRaster, spec, heads: dict[str, list[str]], C: int) -> dict:
+    """Panel positions: input | kernel | output, left to right (pixels, origin top left, no margins).
 
-    Every sprite is a box of a solid background colour with the text centred in it, so pasting it into
-    a cell of that colour gives the same pixels as drawing the text there, for a fraction of the cost
-    (matplotlib lays out and rasterises each Text from scratch, ~0.5 ms each).
+    pos[panel] = (x, y of the header, y of the cells); the header's left = the cells' left. Row and
+    column indices (input and output) sit in a gutter of IDX px left of and above the cells.
     """
+    (ph, pw), (oh, ow) = spec.padded_shape, spec.out_spatial
+    kh, kw = spec.kernel_size
 
-    def __init__(self) -> None:
-        self.specs: dict[tuple, tuple] = {}
-        self.img: dict[tuple, np.ndarray] = {}
+    def head_w(lines):
+        return max([tx.width(lines[0], TITLE_PT, bold=True)] + [tx.width(d, DETAIL_PT) for d in lines[1:]])
 
-    def add(self, s: str, *, size: float, color: str, bg: str, w: int, h: int, bold: bool = False,
-            mono: bool = False) -> tuple:
-        """Register a sprite; mono sprites are left-aligned on a baseline at 3/4 of the box height."""
-        key = (s, size, color, bg, w, h, bold, mono)
-        self.specs.setdefault(key, key)
-        return key
-
-    def line(self, s: str, *, size: float, color: str, bg: str, adv: int, h: int) -> list[tuple]:
-        """Keys of the one-character mono sprites spelling s (advance ``adv`` px per character)."""
-        return [self.add(ch, size=size, color=color, bg=bg, w=adv, h=h, mono=True) for ch in s]
-
-    def paste_line(self, img: np.ndarray, keys: list[tuple], x: int, y: int) -> None:
-        for k in keys:
-            spr = self.img[k]
-            h, w = spr.shape[:2]
-            img[y:y + h, x:x + w] = spr
-            x += w
-
-    def render(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Rectangle
-
-        todo = [k for k in self.specs if k not in self.img]
-        if not todo:
-            return
-        W = max(k[4] for k in todo) + 4
-        H = sum(k[5] + 2 for k in todo) + 2
-        fig = Figure(figsize=(W / style.DPI, H / style.DPI), dpi=style.DPI)
-        canvas = FigureCanvasAgg(fig)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, W)
-        ax.set_ylim(H, 0)
-        ax.set_axis_off()
-        y = 2
-        places = []
-        for key in todo:
-            s, size, color, bg, w, h, bold, mono = key
-            ax.add_patch(Rectangle((2, y), w, h, facecolor=bg, edgecolor="none", antialiased=False))
-            if mono:
-                ax.text(2, y + round(h * 0.75), s, fontsize=size, color=color, ha="left", va="baseline",
-                        family=style.MONO_FAMILY, clip_on=True)
-            else:
-                ax.text(2 + w / 2, y + h / 2, s, fontsize=size, color=color, ha="center", va="center",
-                        family=style.FONT_FAMILY, fontweight="bold" if bold else "normal")
-            places.append((key, y))
-            y += h + 2
-        canvas.draw()
-        buf = np.asarray(canvas.buffer_rgba())[:, :, :3]
-        for key, y0 in places:
-            self.img[key] = buf[y0:y0 + key[5], 2:2 + key[4]].copy()
-
-    def paste(self, img: np.ndarray, key: tuple, cx: int, cy: int) -> None:
-        """Paste the sprite centred at pixel (cx, cy)."""
-        spr = self.img[key]
-        h, w = spr.shape[:2]
-        y0, x0 = cy - h // 2, cx - w // 2
-        img[y0:y0 + h, x0:x0 + w] = spr
+    gut = {"input": IDX, "kernel": 0, "output": IDX}
+    cells = {"input": (pw * C + 1, ph * C + 1), "kernel": (kw * CK + 1, kh * CK + 1),
+             "output": (ow * C + 1, oh * C + 1)}
+    hb = max(TITLE_H + DETAIL_H * (len(v) - 1) for v in heads.values()) + 4
+    pos, x = {}, 0
+    for k in ("input", "kernel", "output"):
+        pos[k] = (x + gut[k], 0, hb + IDX)
+        x += gut[k] + max(cells[k][0], head_w(heads[k])) + GAP
+    content_w = x - GAP
+    content_h = hb + IDX + max(c[1] for c in cells.values())
+    W = max(style.MIN_WIDTH_PX, content_w + 2 * MARGIN)
+    return {"W": W + W % 2, "pos": pos, "content_w": content_w, "content_h": content_h}
 
 
 def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import PolyCollection
-    from matplotlib.figure import Figure
-
     (ph, pw), (oh, ow) = spec.padded_shape, spec.out_spatial
     kh, kw = spec.kernel_size
     C = _cell_px(max(ph, pw, oh, ow))
@@ -226,177 +327,108 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
     bias = float(tr.bias[0]) if tr.bias is not None else 0.0
     steps = tr.steps
     out_vals = tr.output[..., 0]
-
-    # ---- equations for every frame (drawn text, steps) --------------------------------------------
-    eqs = [style.sum_equation(st.values[..., 0].ravel(), kern.ravel(), float(st.sums[0]), bias=bias,
-                              max_terms=MAX_TERMS) for st in steps]
+    tx = TextRaster()
+    eq_adv, cap_adv = tx.advance(EQ_PT), tx.advance(CAP_PT)
 
     # ---- layout (pixels, origin top left) ---------------------------------------------------------
-    labels = _labels(spec)
-    title_w = {k: text_px(v[0], style.FONT_LABEL, bold=True) for k, v in labels.items()}
-    detail_w = {k: text_px(v[1], 9) for k, v in labels.items()}
-    grid_w = {"input": IDX + pw * C, "kernel": kw * C, "output": IDX + ow * C}
-    col_w = {k: int(max(grid_w[k], title_w[k], detail_w[k])) + 2 for k in grid_w}
-    content_w = col_w["input"] + col_w["kernel"] + col_w["output"] + 2 * GAP
-    W = max(style.MIN_WIDTH_PX, content_w + 2 * MARGIN)
+    heads = _headers(spec)
+    lay = _layout(tx, spec, heads, C)
+    W = lay["W"]
+    call_lines = _wrap_call(spec.keras_call(), (W - 2 * MARGIN) // cap_adv)
+    W = max(W, 2 * MARGIN + cap_adv * max(len(line) for line in call_lines))     # an unbreakable layer
     W += W % 2
-    call_lines = _wrap_call(spec.keras_call(), int((W - 2 * MARGIN) / (0.602 * 9 * style.DPI / 72.0)))
-    max_chars = int((W - 2 * MARGIN) / EQ_ADV)
-    eq_lines = [style.wrap_terms(f"output ({', '.join(map(str, st.out_pos))}) = {eq}", max_chars)
-                for st, eq in zip(steps, eqs)]
+    eq_lines = _equations(steps, kern, bias, (W - 2 * MARGIN) // eq_adv)
     n_eq = max(len(e) for e in eq_lines)
-    x_left = (W - content_w) // 2
-    col_x = {"input": x_left, "kernel": x_left + col_w["input"] + GAP,
-             "output": x_left + col_w["input"] + GAP + col_w["kernel"] + GAP}
-    y_title = MARGIN
-    y_grid = MARGIN + 44 + IDX
-    grid_h = max(ph, oh, kh) * C
-    y_eq = y_grid + grid_h + 14
-    y_cap = y_eq + n_eq * LINE + 12
-    H = y_cap + (len(call_lines) + 1) * 17 + MARGIN
+    W = max(W, 2 * MARGIN + eq_adv * max(len(line) for e in eq_lines for line in e))
+    W += W % 2
+    x_left = (W - lay["content_w"]) // 2
+    top = MARGIN
+    y_eq = top + lay["content_h"] + 12
+    y_cap = y_eq + n_eq * EQ_LINE + 8
+    H = y_cap + len(call_lines) * CAP_LINE + MARGIN - 4
     H += H % 2
-    gx_in = col_x["input"] + IDX + (col_w["input"] - grid_w["input"]) // 2
-    gx_k = col_x["kernel"] + (col_w["kernel"] - grid_w["kernel"]) // 2
-    gx_out = col_x["output"] + IDX + (col_w["output"] - grid_w["output"]) // 2
-    gy = y_grid
+    pos = {k: (x + x_left, hy + top, gy + top) for k, (x, hy, gy) in lay["pos"].items()}
+    gx_in, gy_in = pos["input"][0], pos["input"][2]
+    gx_out, gy_out = pos["output"][0], pos["output"][2]
+    gx_k, gy_k = pos["kernel"][0], pos["kernel"][2]
 
     def in_cell(r, c):
-        return gx_in + c * C, gy + r * C
+        return gx_in + c * C, gy_in + r * C
 
     def out_cell(r, c):
-        return gx_out + c * C, gy + r * C
+        return gx_out + c * C, gy_out + r * C
 
-    def sq(x, y):
-        return [(x, y), (x + C, y), (x + C, y + C), (x, y + C)]
-
-    fig = Figure(figsize=(W / style.DPI, H / style.DPI), dpi=style.DPI)
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, W)
-    ax.set_ylim(H, 0)
-    ax.set_axis_off()
-    fig.patch.set_facecolor(th.bg)
-
-    def text(x, y, s, size=style.FONT_CELL, color=th.fg, ha="center", va="center", mono=False, bold=False,
-             animated=False):
-        return ax.text(x, y, s, fontsize=size, color=color, ha=ha, va=va, animated=animated,
-                       family=style.MONO_FAMILY if mono else style.FONT_FAMILY,
-                       fontweight="bold" if bold else "normal")
-
-    def cells(coll_cells, fill, *, pad=False, animated=False):
-        kw = {"linestyles": (0, (3, 2)), "hatch": PAD_HATCH, "edgecolors": th.pad_hatch} if pad else \
-            {"edgecolors": th.grid}
-        return ax.add_collection(PolyCollection(coll_cells, facecolors=fill, linewidths=lw, snap=True,
-                                                animated=animated, **kw))
-
-    lw = 72.0 / style.DPI  # 1 px in points
+    # ---- static scene -------------------------------------------------------------------------------
+    rgb = {k: _rgb(v) for k, v in th.as_dict().items() if k != "name"}
+    base = np.empty((H, W, 3), np.uint8)
+    base[:] = rgb["bg"]
     is_pad = np.ones((ph, pw), bool)
     is_pad[pt:pt + n_in_h, pl:pl + n_in_w] = False
-    all_in = [(r, c) for r in range(ph) for c in range(pw)]
-    real = [sq(*in_cell(r, c)) for r, c in all_in if not is_pad[r, c]]
-    pads = [sq(*in_cell(r, c)) for r, c in all_in if is_pad[r, c]]
-    ocells = [sq(*out_cell(r, c)) for r in range(oh) for c in range(ow)]
-
-    # ---- static scene (numbers are pasted from sprites afterwards) --------------------------------
-    cells(real, th.input_fill)
-    if pads:
-        cells(pads, th.pad_fill, pad=True)
-    kcells = [sq(gx_k + c * C, gy + r * C) for r in range(kh) for c in range(kw)]
-    ax.add_collection(PolyCollection(kcells, facecolors=th.window_fill, edgecolors=th.window,
-                                     linewidths=2 * lw, snap=True))
-    cells(ocells, th.output_empty)
-    for key, (title, detail) in labels.items():
-        text(col_x[key], y_title, title, size=style.FONT_LABEL, bold=True, ha="left", va="top")
-        text(col_x[key], y_title + 20, detail, size=9, color=th.muted, ha="left", va="top")
-    for i, line in enumerate(call_lines):
-        text(MARGIN, y_cap + i * 17, line, size=9, mono=True, ha="left", va="top")
-    shapes = (f"per-sample shapes: input ({', '.join(map(str, spec.input_shape))}, 1) → output "
-              f"({', '.join(map(str, spec.output_shape))}); {spec.params} parameters")
-    text(MARGIN, y_cap + len(call_lines) * 17, shapes, size=9, color=th.muted, ha="left", va="top")
-    canvas.draw()
-    full_bg = canvas.copy_from_bbox(fig.bbox)
-
-    def grab() -> np.ndarray:
-        return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
-
-    base = grab()
-
-    # backgrounds of the looks a cell takes while the animation runs (one collection draw each)
-    def layer(artists) -> np.ndarray:
-        canvas.restore_region(full_bg)
-        for a in artists:
-            ax.draw_artist(a)
-        img = grab()
-        for a in artists:
-            a.remove()
-        return img
-
-    win_bg = None if not WINDOW_TINT else layer([cells(real, th.window_fill, animated=True)]
-                   + ([cells(pads, th.window_fill, pad=True, animated=True)] if pads else []))
-    done_bg = layer([cells(ocells, th.output_fill, animated=True)])
-    now_bg = layer([cells(ocells, th.output_new, animated=True)])
-    canvas.restore_region(full_bg)
-
-    # ---- sprites: every number drawn once ----------------------------------------------------------
-    atlas = SpriteAtlas()
-    num_w, num_h = C - 4, 20
-    pad_w = 16
-    top_h, wt_h = 16, 12
-
-    def num_key(s, bg, *, pad=False, bold=False, color=th.fg):
-        return atlas.add(s, size=style.FONT_CELL, color=color, bg=bg, w=pad_w if pad else num_w, h=num_h,
-                         bold=bold)
-
-    in_keys = {}
-    for r, c in all_in:
-        s = style.fmt_num(padded[r, c])
-        in_keys[r, c] = (num_key(s, th.pad_fill, pad=True, color=th.muted) if is_pad[r, c]
-                         else num_key(s, th.input_fill))
-    win_val = {}
-    for r, c in (all_in if WINDOW_TINT else []):
-        s = style.fmt_num(padded[r, c])
-        win_val[r, c] = atlas.add(s, size=style.FONT_CELL, color=th.fg, bg=th.window_fill,
-                                  w=pad_w if is_pad[r, c] else num_w, h=top_h, bold=True)
-    wt_key = {}
-    for (a, b), w in np.ndenumerate(kern):
-        s = style.TIMES + style.fmt_num(w)
-        for bg in ((th.window_fill,) if WINDOW_TINT else (th.input_fill, th.pad_fill)):
-            wt_key[a, b, bg] = atlas.add(s, size=style.FONT_SMALL, color=th.weight, bg=bg, w=C - 6, h=wt_h,
-                                         bold=True)
-    k_keys = {(a, b): num_key(style.fmt_num(w), th.window_fill) for (a, b), w in np.ndenumerate(kern)}
-    done_keys, now_keys = {}, {}
-    for (r, c), v in np.ndenumerate(out_vals):
-        done_keys[r, c] = num_key(style.fmt_num(v), th.output_fill)
-        now_keys[r, c] = num_key(style.fmt_num(v), th.output_new, bold=True)
-    idx_keys = {i: atlas.add(str(i), size=8, color=th.muted, bg=th.bg, w=18, h=12)
-                for i in range(max(ph, pw, oh, ow))}
-    atlas.render()
-
-    v_off, w_off = int(round(C * 0.36)), int(round(C * 0.76))
-    if not WINDOW_TINT:
-        v_off, w_off = int(round(C * 0.42)), int(round(C * 0.80))
-    for (r, c), key in in_keys.items():
-        x, y = in_cell(r, c)
-        atlas.paste(base, key, x + C // 2, y + (C // 2 if WINDOW_TINT else v_off))
-    for (a, b), key in k_keys.items():
-        atlas.paste(base, key, gx_k + b * C + C // 2, gy + a * C + C // 2)
+    # input cells: fills, hatch on padding, 1 px grid lines
     for r in range(ph):
-        atlas.paste(base, idx_keys[r], gx_in - 12, gy + r * C + C // 2)
+        for c in range(pw):
+            x, y = in_cell(r, c)
+            base[y:y + C, x:x + C] = rgb["pad_fill" if is_pad[r, c] else "input_fill"]
+    if HATCH and is_pad.any():
+        yy, xx = np.mgrid[gy_in:gy_in + ph * C, gx_in:gx_in + pw * C]
+        on = ((xx + yy) % HATCH == 0) & np.repeat(np.repeat(is_pad, C, 0), C, 1)
+        base[gy_in:gy_in + ph * C, gx_in:gx_in + pw * C][on] = rgb["pad_hatch"]
+
+    def grid_lines(gx, gy, nr, nc, step, colour):
+        for r in range(nr + 1):
+            base[gy + r * step, gx:gx + nc * step + 1] = colour
+        for c in range(nc + 1):
+            base[gy:gy + nr * step + 1, gx + c * step] = colour
+
+    grid_lines(gx_in, gy_in, ph, pw, C, rgb["grid"])
+    base[gy_out:gy_out + oh * C, gx_out:gx_out + ow * C] = rgb["output_empty"]
+    grid_lines(gx_out, gy_out, oh, ow, C, rgb["grid"])
+    _window_marks(base, gy_k, gy_k + kh * CK + 1, gx_k, gx_k + kw * CK + 1, 3, rgb["window"], arm=6)
+
+    # numbers: value and weight stacked between the window's 3 px bars
+    v_cy, w_cy = (9, 21) if C == 30 else (8, 19)
+    for r in range(ph):
+        for c in range(pw):
+            x, y = in_cell(r, c)
+            s = style.fmt_num(padded[r, c])
+            if is_pad[r, c]:
+                tx.draw(base, s, x + C // 2 + 1, y + v_cy, size=VALUE_PT, fg=th.muted, bg=th.pad_fill,
+                        ha="center", va="digits", plate=2)
+            else:
+                tx.draw(base, s, x + C // 2 + 1, y + v_cy, size=VALUE_PT, fg=th.fg, bg=th.input_fill,
+                        ha="center", va="digits")
+    for (a, b), w in np.ndenumerate(kern):
+        tx.draw(base, style.fmt_num(w), gx_k + b * CK + CK // 2 + 1, gy_k + a * CK + CK // 2, size=KERNEL_PT,
+                fg=th.weight, bg=th.bg, bold=True, ha="center", va="digits")
+    for r in range(ph):
+        tx.draw(base, str(r), gx_in - 5, gy_in + r * C + C // 2, size=IDX_PT, fg=th.muted, bg=th.bg,
+                ha="right", va="digits")
     for c in range(pw):
-        atlas.paste(base, idx_keys[c], gx_in + c * C + C // 2, gy - 9)
+        tx.draw(base, str(c), gx_in + c * C + C // 2 + 1, gy_in - 9, size=IDX_PT, fg=th.muted, bg=th.bg,
+                ha="center", va="digits")
     for r in range(oh):
-        atlas.paste(base, idx_keys[r], gx_out - 12, gy + r * C + C // 2)
+        tx.draw(base, str(r), gx_out - 5, gy_out + r * C + C // 2, size=IDX_PT, fg=th.muted, bg=th.bg,
+                ha="right", va="digits")
     for c in range(ow):
-        atlas.paste(base, idx_keys[c], gx_out + c * C + C // 2, gy - 9)
+        tx.draw(base, str(c), gx_out + c * C + C // 2 + 1, gy_out - 9, size=IDX_PT, fg=th.muted, bg=th.bg,
+                ha="center", va="digits")
+    # headers and caption
+    for k, lines in heads.items():
+        hx, hy = pos[k][:2]
+        tx.draw(base, lines[0], hx, hy + 13, size=TITLE_PT, fg=th.fg, bg=th.bg, bold=True)
+        for j, d in enumerate(lines[1:]):
+            tx.draw(base, d, hx, hy + TITLE_H + 11 + j * DETAIL_H, size=DETAIL_PT, fg=th.muted, bg=th.bg)
+    for i, line in enumerate(call_lines):
+        tx.mono_line(base, line, MARGIN, y_cap + 11 + i * CAP_LINE, size=CAP_PT, adv=cap_adv, fg=th.fg,
+                     bg=th.bg)
 
-    # ---- the equation strip: one-character mono sprites, EQ_ADV px apart ----------------------------
-    sy0, sy1 = y_eq - 2, y_eq + n_eq * LINE + 2
-    eq_keys = [[atlas.line(line, size=EQ_PT, color=th.fg, bg=th.bg, adv=EQ_ADV, h=LINE) for line in lines]
-               for lines in eq_lines]
-    atlas.render()
+    # ---- frames -------------------------------------------------------------------------------------
+    eqs = [style.sum_equation(st.values[..., 0].ravel(), kern.ravel(), float(st.sums[0]), bias=bias,
+                              max_terms=MAX_TERMS) for st in steps]
+    sy0, sy1 = y_eq, y_eq + n_eq * EQ_LINE
     strip_bg = base[sy0:sy1].copy()
-
-    win_rgb = _rgb(th.window)
+    wts = [[style.fmt_num(w) for w in row] for row in kern]
+    win_rgb = rgb["window"]
     dil = any(d > 1 for d in spec.dilation_rate)
     acc = base.copy()        # static scene + output cells written so far
     cur = base.copy()        # the frame being composed
@@ -409,38 +441,36 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
         rects = []
         orow, ocol = (int(v) for v in st.out_pos)
         ox, oy = out_cell(orow, ocol)
-        acc[oy:oy + C, ox:ox + C] = done_bg[oy:oy + C, ox:ox + C]   # written for good
-        atlas.paste(acc, done_keys[orow, ocol], ox + C // 2, oy + C // 2)
+        num = style.fmt_num(out_vals[orow, ocol])
+        acc[oy + 1:oy + C, ox + 1:ox + C] = rgb["output_fill"]          # written for good
+        tx.draw(acc, num, ox + C // 2 + 1, oy + C // 2, size=VALUE_PT, fg=th.fg, bg=th.output_fill, bold=True,
+                ha="center", va="digits")
+        cur[oy + 1:oy + C, ox + 1:ox + C] = acc[oy + 1:oy + C, ox + 1:ox + C]
         for a, r in enumerate(st.window[0]):
             for b, c in enumerate(st.window[1]):
                 r, c = int(r), int(c)
                 x, y = in_cell(r, c)
-                if WINDOW_TINT:
-                    cur[y:y + C, x:x + C] = win_bg[y:y + C, x:x + C]
-                    atlas.paste(cur, win_val[r, c], x + C // 2, y + v_off)
-                    atlas.paste(cur, wt_key[a, b, th.window_fill], x + C // 2, y + w_off)
-                else:
-                    bg = th.pad_fill if is_pad[r, c] else th.input_fill
-                    atlas.paste(cur, wt_key[a, b, bg], x + C // 2, y + w_off)
+                pad = bool(is_pad[r, c])
+                tx.draw(cur, wts[a][b], x + C // 2 + 1, y + w_cy, size=WEIGHT_PT, fg=th.weight,
+                        bg=th.pad_fill if pad else th.input_fill, bold=True, ha="center", va="digits",
+                        plate=1 if pad else -1)
                 if dil:
-                    _outline(cur, y, y + C + 1, x, x + C + 1, 2, win_rgb)
+                    _window_marks(cur, y, y + C + 1, x, x + C + 1, 2, win_rgb, arm=6)
         r0, c0 = int(st.window[0][0]), int(st.window[1][0])
         r1, c1 = int(st.window[0][-1]), int(st.window[1][-1])
         wx0, wy0 = in_cell(r0, c0)
         wx1, wy1 = in_cell(r1 + 1, c1 + 1)
-        wy1, wx1 = min(wy1 + 1, H), min(wx1 + 1, W)
-        if dil:
-            _outline(cur, wy0, wy1, wx0, wx1, 2, win_rgb, dash=5)
-        else:
-            _outline(cur, wy0, wy1, wx0, wx1, 3, win_rgb)
+        wy1, wx1 = wy1 + 1, wx1 + 1
+        if not dil:                   # dilated: every window cell is marked above instead
+            _window_marks(cur, wy0, wy1, wx0, wx1, 3, win_rgb)
         rects.append((wy0, wy1, wx0, wx1))
-        cur[oy:oy + C, ox:ox + C] = now_bg[oy:oy + C, ox:ox + C]      # being written now
-        atlas.paste(cur, now_keys[orow, ocol], ox + C // 2, oy + C // 2)
-        _outline(cur, oy, oy + C + 1, ox, ox + C + 1, 3, win_rgb)
+        # being written now: the window's marks around it (it is already filled and numbered in acc)
+        _window_marks(cur, oy, oy + C + 1, ox, ox + C + 1, 3, win_rgb, arm=8)
         rects.append((oy, oy + C + 1, ox, ox + C + 1))
         cur[sy0:sy1] = strip_bg                                        # the equation
-        for j, keys in enumerate(eq_keys[i]):
-            atlas.paste_line(cur, keys, MARGIN, y_eq + j * LINE)
+        for j, line in enumerate(eq_lines[i]):
+            tx.mono_line(cur, line, MARGIN, y_eq + 13 + j * EQ_LINE, size=EQ_PT, adv=eq_adv, fg=th.fg,
+                         bg=th.bg)
         if frames is None:
             frames = FrameSeq(cur.copy())
         else:
@@ -468,19 +498,29 @@ def _merge(rects):
 
 
 def _wrap_call(call: str, max_chars: int) -> list[str]:
-    """Wrap the Keras call after commas / ' then ' so it fits the width."""
-    if len(call) <= max_chars:
-        return [call]
-    parts = call.replace(" then ", " then\n").split("\n")
+    """Wrap the Keras call to lines of at most max_chars: one layer per line ("then" starts the next),
+    a layer too long broken after the commas between its arguments (continuation indented 4)."""
+    layers = call.split(" then ")
     lines: list[str] = []
-    for part in parts:
-        cur = ""
-        for tok in part.split(", "):
-            piece = tok if not cur else ", " + tok
-            if cur and len(cur) + len(piece) > max_chars:
-                lines.append(cur + ",")
-                cur = "    " + tok
+    for i, layer in enumerate(layers):
+        text = ("then " if i else "") + layer
+        if len(text) <= max_chars:
+            lines.append(text)
+            continue
+        depth, cuts = 0, []
+        for j, ch in enumerate(text):            # commas between the layer's own arguments
+            depth += ch == "("
+            depth -= ch == ")"
+            if ch == "," and depth == 1:
+                cuts.append(j + 1)
+        cur, start = "", 0
+        for cut in cuts + [len(text)]:
+            piece = text[start:cut].strip()
+            if cur and len(cur) + 1 + len(piece) > max_chars:
+                lines.append(cur)
+                cur = "    " + piece
             else:
-                cur += piece
+                cur = f"{cur} {piece}" if cur else piece
+            start = cut
         lines.append(cur)
     return lines

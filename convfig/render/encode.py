@@ -7,8 +7,9 @@ GIF layout written here:
   pixels inside the box set to the transparent index (disposal "do not dispose"), so a frame that moves
   a small window costs a few hundred bytes;
 - NETSCAPE2.0 loop = 0 (forever); per-frame delays from ``durations_ms``.
-LZW compression is Pillow's (``GifImagePlugin.getdata``); the container is assembled here so the bytes
-depend only on the pixels and durations.
+LZW compression is Pillow's C encoder, called with the palette's minimum code size (Pillow's GIF
+writer always uses 8); the container is assembled here so the bytes depend only on the pixels and
+durations.
 """
 
 from __future__ import annotations
@@ -133,18 +134,33 @@ def _nearest(rgb: np.ndarray, colors: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lzw_frame(idx: np.ndarray, colors_table: bytes, offset: tuple[int, int], duration_ms: int,
+def _lzw_frame(idx: np.ndarray, bits: int, offset: tuple[int, int], duration_ms: int,
                transparent: int | None) -> bytes:
-    """Graphic control extension + image descriptor + LZW data of one frame (Pillow's encoder)."""
-    from PIL import GifImagePlugin, Image
+    """Graphic control extension + image descriptor + LZW data of one frame.
+
+    LZW is Pillow's C encoder, but with the minimum code size of the palette (``bits``) instead of
+    Pillow's fixed 8: codes start at bits + 1, so a 32-colour palette's codes start at 6 bits, not 9.
+    """
+    from PIL import Image
 
     h, w = idx.shape
     im = Image.frombytes("P", (w, h), np.ascontiguousarray(idx).tobytes())
-    im.putpalette(colors_table)
-    params = {"duration": int(duration_ms), "disposal": 1}
-    if transparent is not None:
-        params["transparency"] = transparent
-    return b"".join(GifImagePlugin.getdata(im, offset=offset, **params))
+    enc = Image._getencoder("P", "gif", ("P", bits, 0))
+    enc.setimage(im.im, (0, 0, w, h))
+    chunks = []
+    while True:
+        _n, err, data = enc.encode(1 << 16)
+        chunks.append(data)
+        if err:
+            break
+    if err < 0:
+        raise RuntimeError(f"GIF encoder error {err}")
+    flags = 0x04 | (1 if transparent is not None else 0)          # disposal 1: do not dispose
+    delay = int(duration_ms) // 10
+    gce = b"!\xf9\x04" + bytes([flags]) + delay.to_bytes(2, "little") + bytes([transparent or 0, 0])
+    desc = (b"," + offset[0].to_bytes(2, "little") + offset[1].to_bytes(2, "little")
+            + w.to_bytes(2, "little") + h.to_bytes(2, "little") + b"\x00")
+    return gce + desc + bytes([bits]) + b"".join(chunks) + b"\x00"
 
 
 def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[int],
@@ -159,14 +175,15 @@ def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[i
     table = pal.table()
     first = frames.first if isinstance(frames, FrameSeq) else frames[0]
     H, W = first.shape[:2]
-    bits = len(table) // 3
-    size_bits = bits.bit_length() - 2                   # 2 ** (size_bits + 1) entries
+    n_entries = len(table) // 3
+    size_bits = n_entries.bit_length() - 2              # 2 ** (size_bits + 1) entries
+    bits = max(2, size_bits + 1)                        # LZW minimum code size
     out = io.BytesIO()
     out.write(b"GIF89a" + W.to_bytes(2, "little") + H.to_bytes(2, "little")
               + bytes([0x80 | 0x70 | size_bits, 0, 0]) + table)
     out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")   # loop forever
     canvas = pal.index(first)
-    out.write(_lzw_frame(canvas, table, (0, 0), durations_ms[0], None))
+    out.write(_lzw_frame(canvas, bits, (0, 0), durations_ms[0], None))
     for i in range(1, n):
         changed = np.zeros((H, W), bool)
         if isinstance(frames, FrameSeq):
@@ -184,13 +201,13 @@ def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[i
         ys = np.flatnonzero(changed.any(axis=1))
         if len(ys) == 0:   # identical frame: keep it (one frame per step) as one transparent pixel
             sub = np.full((1, 1), pal.transparent, np.uint8)
-            out.write(_lzw_frame(sub, table, (0, 0), durations_ms[i], pal.transparent))
+            out.write(_lzw_frame(sub, bits, (0, 0), durations_ms[i], pal.transparent))
             continue
         xs = np.flatnonzero(changed.any(axis=0))
         y0, y1, x0, x1 = ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
         sub = canvas[y0:y1, x0:x1].copy()
         sub[~changed[y0:y1, x0:x1]] = pal.transparent
-        out.write(_lzw_frame(sub, table, (int(x0), int(y0)), durations_ms[i], pal.transparent))
+        out.write(_lzw_frame(sub, bits, (int(x0), int(y0)), durations_ms[i], pal.transparent))
     out.write(b";")
     return out.getvalue()
 

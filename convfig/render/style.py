@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 
 from convfig.render.types import ConvfigError
 
-STYLE_VERSION = "1"
+STYLE_VERSION = "2"
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
