@@ -126,3 +126,22 @@ def test_conv2d_refuses(params, match):
 def test_big_kernel_equation_is_abbreviated():
     r = render_conv2d({"input": "7x7", "kernel": 5}, "light")
     assert "(25 products)" in r.steps[0]
+
+
+# conv_arithmetic's 8 non-transposed GIFs (../shared/anchors/README.md): i k s p d, bytes, width
+ANCHORS = [
+    (4, 3, 1, 0, 1, 37751, 244), (5, 3, 2, 1, 1, 118422, 395), (6, 3, 2, 1, 1, 122211, 445),
+    (5, 3, 1, 1, 1, 276460, 395), (7, 3, 1, 0, 2, 124951, 395), (5, 4, 1, 2, 1, 476750, 495),
+    (5, 3, 1, 2, 1, 435605, 495), (5, 3, 2, 0, 1, 44665, 294),
+]
+
+
+@pytest.mark.parametrize("i, k, s, p, d, ref_bytes, ref_width", ANCHORS)
+def test_conv_arithmetic_sets_stay_under_a_quarter_of_their_bytes(i, k, s, p, d, ref_bytes, ref_width):
+    """The bench goal (make bench): with numbers and labels, <= 25 % of conv_arithmetic's bytes, at least
+    as wide (and >= 400 px), in both themes."""
+    for theme in ("light", "dark"):
+        r = render_conv2d({"input": f"{i}x{i}", "kernel": k, "strides": s, "padding": p, "dilation": d}, theme)
+        gif = encode_gif(r.frames, r.durations_ms, keep=r.palette_hint)
+        assert r.width >= max(400, ref_width)
+        assert len(gif) <= 0.25 * ref_bytes, f"{len(gif)} B = {len(gif) / ref_bytes:.0%} ({theme})"

@@ -1,8 +1,10 @@
 """Encoders: animated GIF (one shared palette, no dither, loops forever, deterministic) and PNG posters.
 
 GIF layout written here:
-- one global colour table built from the colours of all frames (exact when they use <= 255 colours,
-  else a median-cut palette of the union, every colour mapped to its nearest entry, no dithering);
+- one global colour table built from the colours of all frames: exact when they use <= max_colors
+  colours (anim2d draws with under 32); else every named theme / Okabe-Ito colour that occurs and the
+  most used flat colours exact, a median-cut palette for the anti-aliasing shades in between, every
+  colour mapped to its nearest entry, no dithering;
 - frame 0 whole; every later frame only the bounding box of the pixels that changed, with unchanged
   pixels inside the box set to the transparent index (disposal "do not dispose"), so a frame that moves
   a small window costs a few hundred bytes;
@@ -22,6 +24,7 @@ import numpy as np
 from convfig.render.types import FrameSeq, Rendered
 
 MAX_COLORS = 32           # palette entries for pixels (+1 transparent index); 32 keeps anti-aliased text smooth
+                          # (more when many named colours occur: they are always exact)
 
 
 def _codes(img: np.ndarray) -> np.ndarray:
@@ -64,23 +67,22 @@ class Palette:
             idx = np.empty(len(uniq), np.uint8)
             idx[order] = np.arange(len(uniq), dtype=np.uint8)
         else:
-            # the flat colours (fills, background, pure text colour) stay exact; the anti-aliasing
-            # shades in between share the remaining entries (median cut)
-            order = np.lexsort((uniq, -counts))
-            n_freq = int(min(max_colors // 2, np.count_nonzero(counts >= max(50, counts.sum() // 2000))))
-            pinned = []
-            for colour in keep or []:
-                c = colour.lstrip("#")
-                code = int(c[0:2], 16) << 16 | int(c[2:4], 16) << 8 | int(c[4:6], 16)
-                j = int(np.searchsorted(uniq, code))
-                if j < len(uniq) and uniq[j] == code:
-                    pinned.append(j)
-            exact = list(dict.fromkeys(pinned + [int(j) for j in order[:n_freq]]))[: max_colors // 2 + len(pinned)]
-            exact = np.array(exact, dtype=np.int64)
-            rest = np.setdiff1d(order, exact, assume_unique=True)     # sorted: deterministic
+            # Exact: every named colour (theme fills, text colours, Okabe-Ito; ``keep``) that occurs, then
+            # the most used other flat colours; the anti-aliasing shades in between share the remaining
+            # entries (median cut, at least max_colors // 4 of them) and map to their nearest entry.
+            order = np.lexsort((uniq, -counts))          # most used first, ties by colour: deterministic
+            named = np.array(sorted({_code(c) for c in (*named_colours(), *(keep or []))}), np.uint32)
+            is_named = np.isin(uniq, named)
+            pinned = [int(j) for j in order if is_named[j]]
+            n_cut = max_colors // 4
+            frequent = counts >= max(50, counts.sum() // 2000)
+            n_freq = max(0, min(max_colors // 2, max_colors - len(pinned) - n_cut))
+            freq = [int(j) for j in order if frequent[j] and not is_named[j]][:n_freq]
+            exact = np.array(pinned + freq, dtype=np.int64)
             n_exact = len(exact)
-            cut = _median_cut(rgb[rest], counts[rest], max_colors - n_exact)
-            self.colors = np.concatenate([rgb[exact], cut])[:max_colors]
+            rest = np.setdiff1d(order, exact, assume_unique=True)     # sorted: deterministic
+            cut = _median_cut(rgb[rest], counts[rest], max(n_cut, max_colors - n_exact))
+            self.colors = np.concatenate([rgb[exact], cut])
             idx = _nearest(rgb, self.colors)
             idx[exact] = np.arange(n_exact, dtype=np.uint8)
         self._seen = seen
@@ -106,6 +108,21 @@ class Palette:
         tab = np.zeros((size, 3), np.uint8)
         tab[: len(self.colors)] = self.colors
         return tab.tobytes()
+
+
+def _code(colour: str) -> int:
+    c = colour.lstrip("#")
+    return int(c[0:2], 16) << 16 | int(c[2:4], 16) << 8 | int(c[4:6], 16)
+
+
+def named_colours() -> list[str]:
+    """Every colour the themes and the Okabe-Ito palette name: these always get an exact palette entry."""
+    from convfig.render.style import OKABE_ITO, THEMES
+
+    out = list(OKABE_ITO.values())
+    for th in THEMES.values():
+        out.extend(v for k, v in th.as_dict().items() if k != "name")
+    return out
 
 
 def _median_cut(rgb: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
