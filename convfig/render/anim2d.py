@@ -111,6 +111,12 @@ class TextRaster:
         q, _b, left = self.mask(s, size, bold, mono)
         return left + q.shape[1]
 
+    def fit(self, s: str, size: float, max_w: int, bold: bool = False) -> float:
+        """The largest size <= size (0.5 pt steps, >= 7 pt) at which s is at most max_w px wide."""
+        while size > 7 and self.width(s, size, bold) > max_w:
+            size -= 0.5
+        return size
+
     def cap(self, size: float, bold: bool = False) -> int:
         """Ink height of the digits (for centring numbers in cells)."""
         return self.mask("0", size, bold)[0].shape[0]
@@ -392,14 +398,15 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
             x, y = in_cell(r, c)
             s = style.fmt_num(padded[r, c])
             if is_pad[r, c]:
-                tx.draw(base, s, x + C // 2 + 1, y + v_cy, size=VALUE_PT, fg=th.muted, bg=th.pad_fill,
+                tx.draw(base, s, x + C // 2 + 1, y + v_cy, size=tx.fit(s, VALUE_PT, C - 4), fg=th.muted, bg=th.pad_fill,
                         ha="center", va="digits", plate=2)
             else:
-                tx.draw(base, s, x + C // 2 + 1, y + v_cy, size=VALUE_PT, fg=th.fg, bg=th.input_fill,
+                tx.draw(base, s, x + C // 2 + 1, y + v_cy, size=tx.fit(s, VALUE_PT, C - 4), fg=th.fg, bg=th.input_fill,
                         ha="center", va="digits")
     for (a, b), w in np.ndenumerate(kern):
-        tx.draw(base, style.fmt_num(w), gx_k + b * CK + CK // 2 + 1, gy_k + a * CK + CK // 2, size=KERNEL_PT,
-                fg=th.weight, bg=th.bg, bold=True, ha="center", va="digits")
+        ws = style.fmt_num(w)
+        tx.draw(base, ws, gx_k + b * CK + CK // 2 + 1, gy_k + a * CK + CK // 2,
+                size=tx.fit(ws, KERNEL_PT, CK - 4, True), fg=th.weight, bg=th.bg, bold=True, ha="center", va="digits")
     for r in range(ph):
         tx.draw(base, str(r), gx_in - 5, gy_in + r * C + C // 2, size=IDX_PT, fg=th.muted, bg=th.bg,
                 ha="right", va="digits")
@@ -443,15 +450,16 @@ def _draw(p: dict, spec, tr, th: style.Theme) -> Rendered:
         ox, oy = out_cell(orow, ocol)
         num = style.fmt_num(out_vals[orow, ocol])
         acc[oy + 1:oy + C, ox + 1:ox + C] = rgb["output_fill"]          # written for good
-        tx.draw(acc, num, ox + C // 2 + 1, oy + C // 2, size=VALUE_PT, fg=th.fg, bg=th.output_fill, bold=True,
-                ha="center", va="digits")
+        tx.draw(acc, num, ox + C // 2 + 1, oy + C // 2, size=tx.fit(num, VALUE_PT, C - 4, True), fg=th.fg,
+                bg=th.output_fill, bold=True, ha="center", va="digits")
         cur[oy + 1:oy + C, ox + 1:ox + C] = acc[oy + 1:oy + C, ox + 1:ox + C]
         for a, r in enumerate(st.window[0]):
             for b, c in enumerate(st.window[1]):
                 r, c = int(r), int(c)
                 x, y = in_cell(r, c)
                 pad = bool(is_pad[r, c])
-                tx.draw(cur, wts[a][b], x + C // 2 + 1, y + w_cy, size=WEIGHT_PT, fg=th.weight,
+                tx.draw(cur, wts[a][b], x + C // 2 + 1, y + w_cy, size=tx.fit(wts[a][b], WEIGHT_PT, C - 6, True),
+                        fg=th.weight,
                         bg=th.pad_fill if pad else th.input_fill, bold=True, ha="center", va="digits",
                         plate=1 if pad else -1)
                 if dil:
