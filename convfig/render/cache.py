@@ -115,7 +115,7 @@ def render_files(spec: FigureSpec, cache: Cache | None = None) -> dict:
     meta = {"alt", "steps", "width", "height", "frames", "kind", "params", "theme", "name"}.
     Per-frame PNGs are produced when ``spec.params['stepper']`` is set.
     """
-    from convfig.render.encode import encode, encode_png
+    from convfig.render.encode import encode, encode_frame_pngs
     from convfig.render.kinds import check_size, render
 
     cache = cache if cache is not None else Cache()
@@ -126,7 +126,7 @@ def render_files(spec: FigureSpec, cache: Cache | None = None) -> dict:
     check_size(spec.kind, spec.params)
     rendered = render(spec)
     files = encode(rendered)
-    frames = [encode_png(f) for f in rendered.frames] if spec.params.get("stepper") else []
+    frames = encode_frame_pngs(rendered) if spec.params.get("stepper") else []
     meta = {"alt": rendered.alt, "steps": rendered.steps, "width": rendered.width, "height": rendered.height,
             "frames": len(rendered.frames), "durations_ms": list(rendered.durations_ms), "kind": spec.kind,
             "params": spec.params, "theme": spec.theme, "name": spec.name}

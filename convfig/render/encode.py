@@ -248,6 +248,25 @@ def encode_png(frame: np.ndarray, max_colors: int = MAX_COLORS) -> bytes:
     return buf.getvalue()
 
 
+def encode_frame_pngs(rendered: Rendered, max_colors: int = MAX_COLORS) -> list[bytes]:
+    """One palette PNG per frame (for the site's step-through viewer), quantised with the same shared
+    palette as the GIF so both look alike; fast zlib level, deterministic."""
+    from PIL import Image
+
+    frames = rendered.frames
+    pal = Palette(frames, max_colors, rendered.palette_hint)
+    table = pal.table()
+    out = []
+    for i in range(len(frames)):
+        idx = pal.index(np.asarray(frames[i]))
+        im = Image.frombytes("P", (idx.shape[1], idx.shape[0]), np.ascontiguousarray(idx).tobytes())
+        im.putpalette(table)
+        buf = io.BytesIO()
+        im.save(buf, "PNG", optimize=False, compress_level=6)
+        out.append(buf.getvalue())
+    return out
+
+
 def poster_png(rendered: Rendered) -> bytes:
     """Poster: the last frame (the finished output) as PNG."""
     return encode_png(rendered.frames[-1])
