@@ -97,6 +97,12 @@ def render_catalogue(specs: Iterable, out_dir: str | os.PathLike, jobs: int | No
                 results[stem] = info
                 bar.update(1)
         else:
+            # import the renderers (matplotlib, fonts) once here: forked workers inherit them
+            import convfig.render.encode  # noqa: F401
+            from convfig.render.kinds import get_renderer
+
+            for kind in sorted({s.kind for s in todo}):
+                get_renderer(kind)
             with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
                 futures = [pool.submit(_render_one, *a) for a in args]
                 for fut in futures:
