@@ -6,10 +6,10 @@
 """
 
 from convfig import arithmetic
-from convfig.compute import Step, Trace, conv, example, output_shape, trace
+from convfig.compute import Step, Trace, conv, example, output_shape, trace, trace_example
 from convfig.errors import ConvfigError
 from convfig.spec import ConvSpec
 
 __all__ = ["ConvSpec", "ConvfigError", "Step", "Trace", "arithmetic", "conv", "example", "output_shape",
-           "trace"]
+           "trace", "trace_example"]
 __version__ = "0.1.0"

@@ -189,3 +189,14 @@ def example(spec: ConvSpec, seed: int = 0):
     x = rng.integers(0, 5, size=spec.input_shape + (spec.channels,)).astype(float)
     k = rng.integers(-1, 2, size=spec.kernel_size + (spec.channels // spec.groups, spec.filters)).astype(float)
     return x, k, np.zeros(spec.filters)
+
+
+def trace_example(spec: ConvSpec, seed: int = 0) -> Trace:
+    """Trace of the spec's example data (`example(spec, seed)`): what every figure draws.
+
+    >>> len(trace_example(ConvSpec.make((5, 5), 3, strides=2)))
+    4
+    """
+    x, k, b = example(spec, seed)
+    return trace(x, k, b, strides=spec.strides, padding=spec.padding, dilation_rate=spec.dilation_rate,
+                 groups=spec.groups)

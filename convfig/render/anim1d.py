@@ -27,14 +27,7 @@ _MEASURE: list = []
 
 # ---------------------------------------------------------------------------------------------------------
 # helpers shared with anim3d
-def fmt(v: float) -> str:
-    """Small numbers as a learner writes them: integers without '.0', a real minus sign."""
-    v = float(v)
-    if abs(v - round(v)) < 1e-9:
-        s = str(int(round(v)))
-    else:
-        s = f"{v:.2f}".rstrip("0").rstrip(".")
-    return s.replace("-", "\u2212")
+fmt = style.fmt_num
 
 
 def paren(v: float) -> str:
@@ -273,9 +266,7 @@ def render_conv1d(params: dict, theme: str) -> Rendered:
     p = canonical_params("conv1d", params)
     th = style.get_theme(theme)
     spec = conv_spec(p)
-    x, kernel, bias = convfig.example(spec, seed=p.get("seed", 0))
-    tr = convfig.trace(x, kernel, bias, strides=spec.strides, padding=spec.padding,
-                       dilation_rate=spec.dilation_rate, groups=spec.groups)
+    tr = convfig.trace_example(spec, seed=p.get("seed", 0))
     with matplotlib.rc_context(style.rc_params(th)):
         return _draw(tr, p, th)
 

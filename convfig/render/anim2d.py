@@ -197,9 +197,7 @@ def _spec_and_trace(params: dict):
             "use the 'channels' figure kind for channels > 1 or filters > 1"
         )
     spec = conv_spec(p)
-    x, kernel, bias = convfig.example(spec, seed=p["seed"])
-    tr = convfig.trace(x, kernel, bias, strides=spec.strides, padding=spec.padding,
-                       dilation_rate=spec.dilation_rate, groups=spec.groups)
+    tr = convfig.trace_example(spec, seed=p["seed"])
     return p, spec, tr
 
 

@@ -94,9 +94,7 @@ def render_conv3d(params: dict, theme: str) -> Rendered:
     p = canonical_params("conv3d", params)
     th = style.get_theme(theme)
     spec = conv_spec(p)
-    x, kernel, bias = convfig.example(spec, seed=p.get("seed", 0))
-    tr = convfig.trace(x, kernel, bias, strides=spec.strides, padding=spec.padding,
-                       dilation_rate=spec.dilation_rate, groups=spec.groups)
+    tr = convfig.trace_example(spec, seed=p.get("seed", 0))
     with matplotlib.rc_context(style.rc_params(th)):
         return _draw(tr, th)
 

@@ -301,10 +301,7 @@ def spec_of(input_shape, kernel, *, channels=1, filters=1, strides=1, padding="v
                                  dilation_rate=dilation, groups=groups)
 
 
-def trace_of(spec: convfig.ConvSpec, seed: int = 0):
-    x, k, bias = convfig.example(spec, seed=seed)
-    return convfig.trace(x, k, bias, strides=spec.strides, padding=spec.padding,
-                         dilation_rate=spec.dilation_rate, groups=spec.groups)
+trace_of = convfig.trace_example
 
 
 
