@@ -111,3 +111,13 @@ def test_conv_batch_equals_per_sample():
     batch = convfig.conv(x, k, strides=2, padding="same")
     for i in range(3):
         assert np.allclose(batch[i], convfig.conv(x[i], k, strides=2, padding="same"))
+
+
+def test_compute_does_not_import_matplotlib():
+    import subprocess
+    import sys
+    code = ("import sys, numpy as np, convfig, convfig.cli; convfig.conv(np.ones((3, 1)), np.ones((1, 1, 1)));"
+            "convfig.trace_example(convfig.ConvSpec.make((4,), 2));"
+            "print(sorted(m for m in ('matplotlib', 'PIL', 'imageio') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
