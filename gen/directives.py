@@ -429,6 +429,8 @@ REFUSED = "—: the window is longer than the input, so Keras raises an error."
 
 def shape_tables(indent: str = "") -> str:
     """Markdown tables of output length and zeros along one axis, every number from the engine."""
+    import convfig
+
     out: list[str] = ['<div class="convfig-shapes" markdown>', "", "### Strides 1 and 2", ""]
     for mode, title in MODES:
         out += [f"#### {title}", "", "| input `n` | `kernel_size` | `strides` | zeros (before, after) | output |",
@@ -450,6 +452,7 @@ def shape_tables(indent: str = "") -> str:
             for mode, _title in MODES:
                 zeros, length = _axis(n, 3, 1, d, mode)
                 refused |= length == "—"
-                out.append(f"| {n} | 3 | {d} | {(3 - 1) * d + 1} | `{mode}` | {zeros} | {length} |")
+                span = convfig.arithmetic.effective_kernel(3, d)
+                out.append(f"| {n} | 3 | {d} | {span} | `{mode}` | {zeros} | {length} |")
     out += ["", *([REFUSED, ""] if refused else []), "</div>"]
     return "\n".join((indent + line) if line else "" for line in out).rstrip()
