@@ -24,16 +24,13 @@ from convfig.render.diagrams import (
     TIMES,
     Board,
     fmt,
-    p_int,
-    p_ints,
-    p_padding,
     shape_str,
-    spec_of,
     text_width,
     themed,
     trace_of,
     tuple_str,
 )
+from convfig.render.kinds import canonical_params, conv_spec
 from convfig.render.style import (
     FONT_CAPTION,
     FONT_LABEL,
@@ -83,19 +80,13 @@ def _num_size(s: str, base: float) -> float:
 def render_channels(params: dict, theme: str) -> Rendered:
     """Animation of a conv layer with C input channels and F filters (one frame per output position)."""
     th, rc = themed(theme)
-    shape = p_ints(params, "input", (4, 4))
-    rank = len(shape)
-    if rank not in (1, 2):
-        raise ConvfigError(f"input: the channels figure draws 1D or 2D inputs, got {shape_str(shape)}")
-    kernel = p_ints(params, "kernel", 3, rank)
-    spec = spec_of(shape, kernel, channels=p_int(params, "channels", 3), filters=p_int(params, "filters", 2),
-                   strides=p_ints(params, "strides", 1, rank), padding=p_padding(params),
-                   dilation=p_ints(params, "dilation", 1, rank), groups=p_int(params, "groups", 1))
+    p = canonical_params("channels", params)
+    spec = conv_spec(p)
     C, F = spec.channels, spec.filters
     if C > 8 or F > 8:
         raise ConvfigError(f"channels/filters: the channels figure draws at most 8 of each, got channels={C}, "
                            f"filters={F}; use fewer")
-    tr = trace_of(spec, p_int(params, "seed", 0))
+    tr = trace_of(spec, p["seed"])
     with rc:
         return _draw(spec, tr, th)
 

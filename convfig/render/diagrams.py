@@ -20,6 +20,7 @@ from matplotlib.patches import FancyArrowPatch, Polygon, Rectangle
 
 import convfig
 from convfig import arithmetic
+from convfig.render.kinds import canonical_params, conv_spec
 from convfig.render.style import (
     DPI,
     FONT_CAPTION,
@@ -95,49 +96,6 @@ def mix(a: str, b: str, t: float) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # parameters (canonical params from kinds.py arrive as lists; accept loose forms too)
-
-
-def p_ints(params: dict, key: str, default, rank: int | None = None) -> tuple[int, ...]:
-    v = params.get(key, default)
-    if v is None:
-        v = default
-    if isinstance(v, str):
-        items = [p for p in v.lower().replace(TIMES, "x").replace(",", "x").split("x") if p.strip()]
-        try:
-            t = tuple(int(p) for p in items)
-        except ValueError:
-            raise ConvfigError(f"{key}: must be integers separated by 'x', got {v!r}") from None
-    elif isinstance(v, (list, tuple)):
-        t = tuple(int(p) for p in v)
-    else:
-        t = (int(v),)
-    if not t:
-        raise ConvfigError(f"{key}: must not be empty, got {v!r}")
-    if rank is not None:
-        if len(t) == 1:
-            t = t * rank
-        if len(t) != rank:
-            raise ConvfigError(f"{key}: needs one integer or one per axis ({rank}), got {v!r}")
-    return t
-
-
-def p_int(params: dict, key: str, default: int) -> int:
-    v = params.get(key, default)
-    if isinstance(v, (list, tuple)):
-        v = v[0]
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        raise ConvfigError(f"{key}: must be an integer, got {v!r}") from None
-
-
-def p_padding(params: dict, default="valid"):
-    pad = params.get("padding", default)
-    if isinstance(pad, list):
-        pad = tuple(tuple(p) if isinstance(p, (list, tuple)) else p for p in pad)
-    if isinstance(pad, str) and pad.strip().isdigit():
-        pad = int(pad)
-    return pad
 
 
 # --------------------------------------------------------------------------------------------------
@@ -333,11 +291,9 @@ PADDING_MODES = ("valid", "same", "causal", "full")
 def render_padding_modes(params: dict, theme: str) -> Rendered:
     """valid, same, causal and full padding of one 1D input side by side, with pads and output lengths."""
     th, rc = themed(theme)
-    (n,) = p_ints(params, "input", 7, 1)
-    (k,) = p_ints(params, "kernel", 4, 1)
-    (s,) = p_ints(params, "strides", 1, 1)
-    (d,) = p_ints(params, "dilation", 1, 1)
-    seed = p_int(params, "seed", 0)
+    p = canonical_params("padding-modes", params)
+    (n,), (k,), (s,), (d,) = p["input"], p["kernel"], p["strides"], p["dilation"]
+    seed = p["seed"]
     rows = []
     for mode in PADDING_MODES:
         try:
@@ -445,12 +401,8 @@ def ramp(theme: Theme, frac: float) -> str:
 def render_coverage(params: dict, theme: str) -> Rendered:
     """Heatmap of how many windows read each input cell (from ``arithmetic.coverage_map``)."""
     th, rc = themed(theme)
-    shape = p_ints(params, "input", (7, 7))
-    rank = len(shape)
-    if rank != 2:
-        raise ConvfigError(f"input: the coverage figure draws a 2D input (e.g. 5x5), got {shape_str(shape)}")
-    spec = spec_of(shape, p_ints(params, "kernel", 3, 2), strides=p_ints(params, "strides", 1, 2),
-                   padding=p_padding(params, "same"), dilation=p_ints(params, "dilation", 1, 2))
+    spec = conv_spec(canonical_params("coverage", params))
+    shape = spec.input_shape
     cov = np.asarray(arithmetic.coverage_map(spec))
     other = None
     if spec.padding in ("valid", "same"):
@@ -549,13 +501,8 @@ def _draw_coverage(th: Theme, spec, cov, other=None) -> Rendered:
 def render_strides(params: dict, theme: str) -> Rendered:
     """Every window position for the given strides, one thumbnail per output cell, plus strides 1/2/3 compared."""
     th, rc = themed(theme)
-    shape = p_ints(params, "input", (7, 7))
-    if len(shape) != 2:
-        raise ConvfigError(f"input: the strides figure draws a 2D input (e.g. 7x7), got {shape_str(shape)}")
-    kernel = p_ints(params, "kernel", 3, 2)
-    padding = p_padding(params, "valid")
-    dilation = p_ints(params, "dilation", 1, 2)
-    spec = spec_of(shape, kernel, strides=p_ints(params, "strides", 2, 2), padding=padding, dilation=dilation)
+    spec = conv_spec(canonical_params("strides", params))
+    shape, kernel, padding, dilation = spec.input_shape, spec.kernel_size, spec.padding, spec.dilation_rate
     if spec.positions > 64:
         raise ConvfigError(f"input: {shape_str(shape)} with strides={shape_str(spec.strides)} gives "
                            f"{spec.positions} windows, more than the 64 this figure draws; use a smaller input "
@@ -680,18 +627,15 @@ def _draw_strides(th: Theme, spec, tr, cov, compare) -> Rendered:
 def render_dilation(params: dict, theme: str) -> Rendered:
     """The cells a dilated kernel reads (first window) for dilation 1 and the given rate."""
     th, rc = themed(theme)
-    shape = p_ints(params, "input", (7, 7))
-    if len(shape) != 2:
-        raise ConvfigError(f"input: the dilation figure draws a 2D input (e.g. 7x7), got {shape_str(shape)}")
-    kernel = p_ints(params, "kernel", 3, 2)
-    padding = p_padding(params, "valid")
-    dil = p_ints(params, "dilation", 2, 2)
-    strides = p_ints(params, "strides", 1, 2)
+    p = canonical_params("dilation", params)
+    spec = conv_spec(p)
+    shape, kernel, padding, dil, strides = (spec.input_shape, spec.kernel_size, spec.padding,
+                                            spec.dilation_rate, spec.strides)
     rates = [(1, 1), dil] if max(dil) > 1 else [(1, 1), (2, 2)]
     panels = []
     for d in rates:
         spec = spec_of(shape, kernel, strides=strides, padding=padding, dilation=d)
-        panels.append((spec, trace_of(spec, p_int(params, "seed", 0))))
+        panels.append((spec, trace_of(spec, p.get("seed", 0))))
     with rc:
         return _draw_dilation(th, panels)
 
@@ -757,8 +701,8 @@ def _draw_dilation(th: Theme, panels) -> Rendered:
                + f" → {shape_str(ke)} area", size=FONT_CAPTION, ha="left")
         b.text(x0, yl + 20, f"reads {int(np.prod(spec.kernel_size))} cells, output {shape_str(spec.out_spatial)}",
                size=FONT_CAPTION, ha="left", color=t.muted)
-        b.text(x0, yl + 40, spec.keras_call().replace("keras.layers.", ""), size=FONT_SMALL, ha="left", mono=True,
-               color=t.muted)
+        for j, call in enumerate(spec.keras_call().replace("keras.layers.", "").split(" then ")):
+            b.text(x0, yl + 40 + 15 * j, call, size=FONT_SMALL, ha="left", mono=True, color=t.muted)
         alt_parts.append(f"dilation_rate={dstr}: effective kernel {shape_str(ke)}, "
                          f"output {shape_str(spec.out_spatial)}")
     alt = (f"Dilation diagram: a {shape_str(spec0.kernel_size)} kernel on a {shape_str(spec0.input_shape)} "
@@ -775,9 +719,8 @@ def _draw_dilation(th: Theme, panels) -> Rendered:
 def render_receptive_field(params: dict, theme: str) -> Rendered:
     """The input cells one output reads through a stack of layers, next to one layer of the same reach."""
     th, rc = themed(theme)
-    kernels = p_ints(params, "kernels", (3, 3))
-    strides = p_ints(params, "strides", 1, len(kernels))
-    dilations = p_ints(params, "dilations", 1, len(kernels))
+    p = canonical_params("receptive-field", params)
+    kernels, strides, dilations = p["kernels"], p["strides"], p["dilations"]
     layers = list(zip(kernels, strides, dilations))
     size, jump = arithmetic.receptive_field(layers)
     n = size + 2 * jump
@@ -931,11 +874,11 @@ def wrap_call(call: str, width_px: float, size: float) -> str:
 def render_model_shapes(params: dict, theme: str) -> Rendered:
     """Input → three Conv2D layers: each output shape and parameter count from the engine."""
     th, rc = themed(theme)
-    spatial = p_ints(params, "input", (28, 28))
+    p = canonical_params("model-shapes", params)
+    spatial, channels = tuple(p["input"]), p["channels"]
     if len(spatial) != 2:
         raise ConvfigError(f"input: the model-shapes figure draws a Conv2D model on an image (e.g. 28x28), "
                            f"got {shape_str(spatial)}")
-    channels = p_int(params, "channels", 1)
     specs = []
     cur, ch = spatial, channels
     for f, k, s, pad in MODEL_LAYERS:

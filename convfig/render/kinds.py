@@ -208,7 +208,9 @@ def canonical_params(kind: str, params: dict | None) -> dict:
         rank = len(shape)
         if kind in ("conv1d", "padding-modes") and rank != 1:
             raise _err("input", f"{kind} needs a 1D input (one size, e.g. 8)", merged["input"])
-        if kind in ("conv2d", "channels", "coverage", "strides", "dilation") and rank != 2:
+        if kind == "channels" and rank not in (1, 2):
+            raise _err("input", "channels needs a 1D or 2D input (e.g. 5x5)", merged["input"])
+        if kind in ("conv2d", "coverage", "strides", "dilation") and rank != 2:
             raise _err("input", f"{kind} needs a 2D input (e.g. 5x5)", merged["input"])
         if kind == "conv3d" and rank != 3:
             raise _err("input", "conv3d needs a 3D input (e.g. 4x4x4)", merged["input"])
