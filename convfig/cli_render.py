@@ -53,7 +53,7 @@ def gif_kind(rank: int, channels: int, filters: int) -> str:
 def cmd_gif(args) -> int:
     from convfig.cli import spec_from_args
     from convfig.render.cache import atomic_write
-    from convfig.render.kinds import check_size, make_spec
+    from convfig.render.registry import check_size, make_spec
 
     if not 1 <= args.fps <= 50:
         raise ConvfigError(f"--fps {args.fps}: must be between 1 and 50 frames per second")
@@ -76,7 +76,7 @@ def cmd_gif(args) -> int:
         raise _flagged(exc) from None
 
     from convfig.render.encode import encode_gif, poster_png
-    from convfig.render.kinds import render
+    from convfig.render.registry import render
 
     try:
         rendered = render(fig)

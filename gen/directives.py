@@ -9,7 +9,7 @@ and the gallery page lists every animation of the site with::
     {{ gallery }}
 
 This module knows nothing about MkDocs: ``collect`` reads pages from a folder, ``validate`` checks the
-directives against the figure registry (``convfig.render.kinds``), ``page_html`` rewrites one page's
+directives against the figure registry (``convfig.render.registry``), ``page_html`` rewrites one page's
 Markdown once the figures are rendered. ``gen/figures.py`` wires it to mkdocs-gen-files (or to a plain
 output folder when run as a script).
 """
@@ -151,12 +151,12 @@ def collect(docs_dir: str | Path, shown_as: str | None = None) -> dict[str, list
 
 
 def validate(directives: Iterable[Directive]) -> dict[Directive, list]:
-    """Check every figure directive against convfig.render.kinds; returns directive -> [light, dark] specs.
+    """Check every figure directive against convfig.render.registry; returns directive -> [light, dark] specs.
 
     The first problem raises DirectiveError naming the page and line.
     """
     import convfig
-    from convfig.render import kinds
+    from convfig.render import registry as kinds
 
     specs: dict[Directive, list] = {}
     for d in directives:

@@ -3,7 +3,7 @@
 Under ``mkdocs build`` / ``serve`` (plugin ``gen-files``) this script:
 
 1. scans docs/**/*.md for ``{{ figure ... }}`` / ``{{ gallery }}`` lines (gen/directives.py),
-2. validates them against ``convfig.render.kinds`` (a bad one fails the build with ``docs/page.md:LINE``),
+2. validates them against ``convfig.render.registry`` (a bad one fails the build with ``docs/page.md:LINE``),
 3. renders both themes with ``convfig.render.batch.render_catalogue`` (content-addressed cache in
    ``.cache/convfig``, so a rebuild with nothing changed renders nothing),
 4. copies the files into the build under ``figures/`` with ``mkdocs_gen_files.open(..., "wb")`` and

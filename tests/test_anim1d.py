@@ -5,7 +5,7 @@ import pytest
 
 import convfig
 from convfig.render.anim1d import fmt, render_conv1d, sum_expression, wrap_call
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 from convfig.render.types import Rendered
 
 

@@ -13,7 +13,7 @@ from convfig.errors import ConvfigError
 from convfig.render import make_spec, render
 from convfig.render.anim2d import render_conv2d
 from convfig.render.encode import encode_gif, poster_png
-from convfig.render.kinds import conv_spec
+from convfig.render.registry import conv_spec
 from convfig.render.style import fmt_num
 
 CASES = [

@@ -6,7 +6,7 @@ import pytest
 import convfig
 from convfig.render.anim1d import fmt
 from convfig.render.anim3d import render_conv3d
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 
 
 def _positions(params):

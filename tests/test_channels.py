@@ -6,7 +6,7 @@ import pytest
 import convfig
 from convfig.render.channels import render_channels, sum_expr
 from convfig.render.diagrams import fmt
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 
 CASES = [
     {},

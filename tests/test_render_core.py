@@ -15,7 +15,7 @@ from convfig.errors import ConvfigError
 from convfig.render import KINDS, make_spec
 from convfig.render.cache import Cache, atomic_write, cache_key, render_files
 from convfig.render.encode import Palette, encode_gif, encode_png
-from convfig.render.kinds import check_size, figure_name, get_renderer
+from convfig.render.registry import check_size, figure_name, get_renderer
 from convfig.render.style import THEMES, contrast_ratio, contrast_report, fmt_num, sum_equation
 from convfig.render.types import FrameSeq, Rendered
 

@@ -6,7 +6,7 @@ Importing this package is cheap; matplotlib is imported by the renderers when th
     fig = render(make_spec("conv2d", {"input": "5x5", "padding": "same"}, "light"))
 """
 
-from convfig.render.kinds import (
+from convfig.render.registry import (
     ANIMATED_KINDS,
     DIAGRAM_KINDS,
     KINDS,

@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 import convfig
 from convfig.render import style
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 from convfig.render.types import Rendered
 
 MARGIN = 12

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from convfig.render import style
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 from convfig.render.types import ConvfigError, FrameSeq, Rendered
 
 MARGIN = 12

@@ -23,7 +23,7 @@ from matplotlib.transforms import Bbox
 import convfig
 from convfig.render import style
 from convfig.render.anim1d import Canvas, durations, fit_call, fmt, paren, shape_str, text_px
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 from convfig.render.types import Rendered
 
 MARGIN = 12

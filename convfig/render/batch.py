@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from convfig.render.cache import Cache, render_files, write_if_changed
-from convfig.render.kinds import make_spec
+from convfig.render.registry import make_spec
 from convfig.render.style import THEMES
 from convfig.render.types import ConvfigError, FigureSpec
 
@@ -99,7 +99,7 @@ def render_catalogue(specs: Iterable, out_dir: str | os.PathLike, jobs: int | No
         else:
             # import the renderers (matplotlib, fonts) once here: forked workers inherit them
             import convfig.render.encode  # noqa: F401
-            from convfig.render.kinds import get_renderer
+            from convfig.render.registry import get_renderer
 
             for kind in sorted({s.kind for s in todo}):
                 get_renderer(kind)

@@ -116,7 +116,7 @@ def render_files(spec: FigureSpec, cache: Cache | None = None) -> dict:
     Per-frame PNGs are produced when ``spec.params['stepper']`` is set.
     """
     from convfig.render.encode import encode, encode_frame_pngs
-    from convfig.render.kinds import check_size, render
+    from convfig.render.registry import check_size, render
 
     cache = cache if cache is not None else Cache()
     key = cache_key(spec)

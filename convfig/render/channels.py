@@ -30,7 +30,7 @@ from convfig.render.diagrams import (
     trace_of,
     tuple_str,
 )
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 from convfig.render.style import (
     FONT_CAPTION,
     FONT_LABEL,

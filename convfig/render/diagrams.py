@@ -20,7 +20,7 @@ from matplotlib.patches import FancyArrowPatch, Polygon, Rectangle
 
 import convfig
 from convfig import arithmetic
-from convfig.render.kinds import canonical_params, conv_spec
+from convfig.render.registry import canonical_params, conv_spec
 from convfig.render.style import (
     DPI,
     FONT_CAPTION,

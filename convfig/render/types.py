@@ -102,7 +102,7 @@ class Rendered:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A validated figure request. Build it with ``convfig.render.kinds.make_spec``.
+    """A validated figure request. Build it with ``convfig.render.registry.make_spec``.
 
     params holds every parameter of the kind (defaults filled in), in canonical JSON-friendly form.
     """
@@ -113,13 +113,13 @@ class FigureSpec:
 
     @property
     def name(self) -> str:
-        from convfig.render.kinds import figure_name
+        from convfig.render.registry import figure_name
 
         return figure_name(self.kind, self.params)
 
     @property
     def animated(self) -> bool:
-        from convfig.render.kinds import KINDS
+        from convfig.render.registry import KINDS
 
         return KINDS[self.kind].animated
 
