@@ -76,6 +76,7 @@ class Rendered:
     steps: list[str]
     svg: bytes | None = None
     palette_hint: list[str] | None = None   # '#rrggbb' colours the GIF palette must keep exact (text, fills)
+    layout: object = field(default=None, compare=False, repr=False)   # the Layout it was drawn from
 
     def __post_init__(self) -> None:
         if not self.frames:

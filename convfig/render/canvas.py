@@ -1,0 +1,331 @@
+"""One canvas for every figure kind: draws Layout items as pixels (Pillow) or as SVG.
+
+``Raster`` paints boxes, labels, lines and polygons onto an RGB image, optionally supersampled (``ss``)
+and reduced for anti-aliasing; text comes from ``convfig.render.text``. ``svg`` writes the same items as
+an SVG document (text stays text). Colours are resolved against a theme (see ``layout.Mix``).
+
+>>> from convfig.render.layout import Box, Layout
+>>> from convfig.render.style import LIGHT
+>>> r = Raster(40, 20, LIGHT)
+>>> r.draw(Box(0, 0, 20, 20, fill="#ff0000"))
+>>> r.array()[5, 5].tolist(), r.array()[5, 30].tolist()
+([255, 0, 0], [255, 255, 255])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from convfig.render import text as tx
+from convfig.render.layout import Box, Colour, Item, Label, Layout, Line, Mix, Poly
+from convfig.render.style import Theme, hex_to_rgb
+
+HATCH = 6          # px between hatch diagonals (1x)
+DASH = (4, 3)      # dash, gap (in line widths)
+
+
+def resolve(c: Colour, theme: Theme) -> str | None:
+    """Theme field name / '#rrggbb' / Mix -> '#rrggbb' (None stays None)."""
+    if c is None:
+        return None
+    if isinstance(c, Mix):
+        a, b = np.array(hex_to_rgb(resolve(c.a, theme) or "#000000"), float), \
+            np.array(hex_to_rgb(resolve(c.b, theme) or "#000000"), float)
+        m = np.floor(a + c.t * (b - a) + 0.5).astype(int)
+        return "#{:02x}{:02x}{:02x}".format(*m)
+    if c.startswith("#"):
+        return c.lower()
+    return str(getattr(theme, c)).lower()
+
+
+def colours(items: Iterable[Item], theme: Theme) -> list[str]:
+    """Every colour the items use (fills, edges, text), resolved, in first-use order."""
+    seen: dict[str, None] = {}
+    for it in items:
+        for name in ("fill", "edge", "color", "hatch", "plate"):
+            c = resolve(getattr(it, name, None), theme)
+            if c:
+                seen[c] = None
+    return list(seen)
+
+
+def bbox(it: Item, levels: int = 0) -> tuple[int, int, int, int]:
+    """Pixel box (x0, y0, x1, y1) of the 1x image that an item can touch."""
+    if isinstance(it, Box):
+        g = math.ceil(it.lw / 2) + 1
+        return (math.floor(it.x) - g, math.floor(it.y) - g, math.ceil(it.x + it.w) + g, math.ceil(it.y + it.h) + g)
+    if isinstance(it, Label):
+        x0, y0, x1, y1 = _label_box(it, 1, levels)
+        return x0 - 3, y0 - 3, x1 + 3, y1 + 3
+    pts = np.array(it.points, float)
+    g = it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1
+    return (math.floor(pts[:, 0].min() - g), math.floor(pts[:, 1].min() - g),
+            math.ceil(pts[:, 0].max() + g), math.ceil(pts[:, 1].max() + g))
+
+
+def _label_box(it: Label, ss: int, levels: int) -> tuple[int, int, int, int]:
+    m = tx.mask(it.text, it.size, it.bold, it.mono, levels, ss)
+    h, w = m.ink.shape
+    if it.rotate:
+        x0, y0 = round(it.x * ss - h / 2), round(it.y * ss - w / 2)
+        return x0, y0, x0 + h, y0 + w
+    x0, y0 = tx.place(m, it.x * ss, it.y * ss, it.ha, it.va)
+    return x0, y0, x0 + w, y0 + h
+
+
+class Raster:
+    """An RGB picture ``ss`` times the layout size; ``array()`` gives it at 1x (box-reduced)."""
+
+    def __init__(self, width: int, height: int, theme: Theme, ss: int = 1, levels: int = 0,
+                 background: str | None = None) -> None:
+        from PIL import Image, ImageDraw
+
+        self.theme, self.ss, self.levels = theme, ss, levels
+        self.width, self.height = width, height
+        self.image = Image.new("RGB", (width * ss, height * ss), self.rgb(background or "bg"))
+        self.pen = ImageDraw.Draw(self.image)
+
+    def rgb(self, c: Colour) -> tuple[int, int, int]:
+        return hex_to_rgb(resolve(c, self.theme) or "#000000")
+
+    def copy(self) -> Raster:
+        other = Raster.__new__(Raster)
+        other.__dict__.update(self.__dict__)
+        from PIL import ImageDraw
+
+        other.image = self.image.copy()
+        other.pen = ImageDraw.Draw(other.image)
+        return other
+
+    # -------------------------------------------------------------- items
+    def draw(self, it: Item) -> None:
+        if isinstance(it, Box):
+            self._box(it)
+        elif isinstance(it, Label):
+            self._label(it)
+        elif isinstance(it, Line):
+            self._line(it)
+        elif isinstance(it, Poly):
+            self._poly(it)
+        else:  # pragma: no cover - a new item type without a drawer
+            raise TypeError(f"cannot draw {type(it).__name__}")
+
+    def draw_all(self, items: Iterable[Item]) -> None:
+        for it in items:
+            self.draw(it)
+
+    def _rect(self, x0: float, y0: float, x1: float, y1: float, colour: tuple[int, int, int]) -> None:
+        """Fill the pixels [x0, x1) x [y0, y1) of the supersampled image (coordinates already scaled)."""
+        a, b, c, d = round(x0), round(y0), round(x1), round(y1)
+        if c > a and d > b:
+            self.pen.rectangle((a, b, c - 1, d - 1), fill=colour)
+
+    def _box(self, it: Box) -> None:
+        s = self.ss
+        x0, y0, x1, y1 = it.x * s, it.y * s, (it.x + it.w) * s, (it.y + it.h) * s
+        if it.fill is not None:
+            self._rect(x0, y0, x1, y1, self.rgb(it.fill))
+        if it.hatch is not None:
+            self._hatch(x0, y0, x1, y1, self.rgb(it.hatch))
+        if it.edge is not None:
+            self._outline(x0, y0, x1, y1, it)
+        if it.text:
+            self._label(Label(it.x + it.w / 2, it.y + it.h / 2 + it.text_dy, it.text, it.size, it.color,
+                              it.bold, ha="center", va="center"))
+
+    def _outline(self, x0: float, y0: float, x1: float, y1: float, it: Box) -> None:
+        t = max(1, round(it.lw * self.ss))
+        o = t // 2                      # centred on the edge: pixel column x1 is the next cell's first
+        col = self.rgb(it.edge)
+        L, T, R, B = round(x0) - o, round(y0) - o, round(x1) - o + t, round(y1) - o + t
+        if it.dash:
+            for a, b in _dashes(L, R, t):
+                self._rect(a, T, b, T + t, col)
+                self._rect(a, B - t, b, B, col)
+            for a, b in _dashes(T, B, t):
+                self._rect(L, a, L + t, b, col)
+                self._rect(R - t, a, R, b, col)
+            return
+        self._rect(L, T, R, T + t, col)
+        self._rect(L, B - t, R, B, col)
+        arm = (B - T) if not it.arms else round(it.arms * self.ss)
+        for xa in (L, R - t):
+            self._rect(xa, T, xa + t, min(B, T + arm), col)
+            self._rect(xa, max(T, B - arm), xa + t, B, col)
+
+    def _hatch(self, x0: float, y0: float, x1: float, y1: float, colour: tuple[int, int, int]) -> None:
+        from PIL import Image
+
+        a, b, c, d = round(x0), round(y0), round(x1), round(y1)
+        if c <= a or d <= b:
+            return
+        yy, xx = np.mgrid[b:d, a:c]
+        m = ((xx + yy) % (HATCH * self.ss) < self.ss).astype(np.uint8) * 255
+        self.image.paste(colour, (a, b), Image.fromarray(m, "L"))
+
+    def _label(self, it: Label) -> None:
+        from PIL import Image
+
+        if not it.text.strip():
+            return
+        m = tx.mask(it.text, it.size, it.bold, it.mono, self.levels, self.ss)
+        if m.ink.size == 0:
+            return
+        x0, y0, x1, y1 = _label_box(it, self.ss, self.levels)
+        if it.plate is not None:
+            g = 2 * self.ss
+            self._rect(x0 - g, y0 - g, x1 + g, y1 + g, self.rgb(it.plate))
+        ink = np.rot90(m.ink) if it.rotate else m.ink
+        self.image.paste(self.rgb(it.color), (x0, y0), Image.fromarray(np.ascontiguousarray(ink), "L"))
+
+    def _line(self, it: Line) -> None:
+        s = self.ss
+        pts = [(x * s, y * s) for x, y in it.points]
+        w = max(1, round(it.lw * s))
+        col = self.rgb(it.color)
+        end = pts[-1]
+        if it.arrow and len(pts) >= 2:     # stop the shaft inside the head
+            (xa, ya), (xb, yb) = pts[-2], pts[-1]
+            n = math.hypot(xb - xa, yb - ya) or 1
+            back = it.head * s * 0.7
+            pts = pts[:-1] + [(xb - (xb - xa) / n * back, yb - (yb - ya) / n * back)]
+        for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+            if it.dash:
+                n = math.hypot(xb - xa, yb - ya) or 1
+                for a, b in _dashes(0, n, w):
+                    self.pen.line([(xa + (xb - xa) * a / n, ya + (yb - ya) * a / n),
+                                   (xa + (xb - xa) * b / n, ya + (yb - ya) * b / n)], fill=col, width=w)
+            else:
+                self.pen.line([(xa, ya), (xb, yb)], fill=col, width=w)
+        if it.arrow and len(it.points) >= 2:
+            self.pen.polygon(_head(it.points[-2], it.points[-1], it.head, s), fill=col)
+        del end
+
+    def _poly(self, it: Poly) -> None:
+        s = self.ss
+        pts = [(x * s, y * s) for x, y in it.points]
+        fill = self.rgb(it.fill) if it.fill is not None else None
+        edge = self.rgb(it.edge) if it.edge is not None else None
+        self.pen.polygon(pts, fill=fill, outline=edge, width=max(1, round(it.lw * s)) if edge else 0)
+
+    # -------------------------------------------------------------- output
+    def array(self, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+        """RGB uint8 at 1x, the whole picture or the 1x pixel box (x0, y0, x1, y1)."""
+        im = self.image
+        if box is not None:
+            s = self.ss
+            im = im.crop((box[0] * s, box[1] * s, box[2] * s, box[3] * s))
+        if self.ss > 1:
+            im = im.reduce(self.ss)
+        return np.asarray(im, dtype=np.uint8).copy()
+
+
+def _dashes(a: float, b: float, t: float) -> list[tuple[float, float]]:
+    on, off = DASH[0] * t, DASH[1] * t
+    out, p = [], a
+    while p < b:
+        out.append((p, min(b, p + on)))
+        p += on + off
+    return out
+
+
+def _head(p0: tuple[float, float], p1: tuple[float, float], size: float, s: int) -> list[tuple[float, float]]:
+    (xa, ya), (xb, yb) = p0, p1
+    n = math.hypot(xb - xa, yb - ya) or 1
+    ux, uy = (xb - xa) / n, (yb - ya) / n
+    bx, by = xb - ux * size, yb - uy * size
+    w = size * 0.45
+    return [(xb * s, yb * s), ((bx - uy * w) * s, (by + ux * w) * s), ((bx + uy * w) * s, (by - ux * w) * s)]
+
+
+def raster(layout: Layout, theme: Theme, step: int | None = None, background: str | None = None) -> np.ndarray:
+    """The layout as an RGB array: the static scene, plus every step's ``keep`` up to ``step`` and its ``show``."""
+    r = Raster(layout.width, layout.height, theme, layout.ss, layout.levels, background)
+    r.draw_all(layout.items)
+    if step is not None:
+        for st in layout.steps[:step + 1]:
+            r.draw_all(st.keep)
+        r.draw_all(layout.steps[step].show)
+    return r.array()
+
+
+# ------------------------------------------------------------------ SVG
+def svg(layout: Layout, theme: Theme, step: int | None = None) -> bytes:
+    """The layout as a standalone SVG document (deterministic; text stays selectable text)."""
+    items = list(layout.items)
+    if step is not None:
+        for st in layout.steps[:step + 1]:
+            items += st.keep
+        items += layout.steps[step].show
+    hatches = sorted({resolve(getattr(it, "hatch", None), theme) for it in items} - {None})  # type: ignore[type-var]
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{layout.width}" height="{layout.height}" '
+           f'viewBox="0 0 {layout.width} {layout.height}" role="img">',
+           f"<title>{escape(layout.alt)}</title>", "<defs>"]
+    for i, h in enumerate(hatches):
+        out.append(f'<pattern id="hatch{i}" width="{HATCH}" height="{HATCH}" patternUnits="userSpaceOnUse" '
+                   f'patternTransform="rotate(45)"><rect width="1" height="{HATCH}" fill="{h}"/></pattern>')
+    out.append("</defs>")
+    out.append(f'<rect width="100%" height="100%" fill="{resolve("bg", theme)}"/>')
+    for it in items:
+        out.append(_svg_item(it, theme, hatches))
+    out.append("</svg>")
+    return "\n".join(s for s in out if s).encode()
+
+
+def _attrs(**kw: object) -> str:
+    return " ".join(f'{k.replace("_", "-")}="{v}"' for k, v in kw.items() if v is not None)
+
+
+def _svg_item(it: Item, theme: Theme, hatches: list[str]) -> str:
+    if isinstance(it, Box):
+        parts = []
+        if it.fill is not None:
+            parts.append(f'<rect {_attrs(x=it.x, y=it.y, width=it.w, height=it.h, fill=resolve(it.fill, theme))}/>')
+        if it.hatch is not None:
+            pid = hatches.index(resolve(it.hatch, theme))  # type: ignore[arg-type]
+            parts.append(f'<rect {_attrs(x=it.x, y=it.y, width=it.w, height=it.h, fill=f"url(#hatch{pid})")}/>')
+        if it.edge is not None:
+            dash = f"{DASH[0] * it.lw} {DASH[1] * it.lw}" if it.dash else None
+            parts.append(f'<rect {_attrs(x=it.x, y=it.y, width=it.w, height=it.h, fill="none")} '
+                         f'{_attrs(stroke=resolve(it.edge, theme), stroke_width=it.lw, stroke_dasharray=dash)}/>')
+        if it.text:
+            parts.append(_svg_text(Label(it.x + it.w / 2, it.y + it.h / 2 + it.text_dy, it.text, it.size, it.color,
+                                         it.bold, ha="center", va="center"), theme))
+        return "\n".join(parts)
+    if isinstance(it, Label):
+        return _svg_text(it, theme)
+    pts = " ".join(f"{x:g},{y:g}" for x, y in it.points)
+    if isinstance(it, Poly):
+        return (f'<polygon {_attrs(points=pts, fill=resolve(it.fill, theme) or "none")} '
+                f'{_attrs(stroke=resolve(it.edge, theme), stroke_width=it.lw if it.edge else None)}/>')
+    col = resolve(it.color, theme)
+    dash = f"{DASH[0] * it.lw} {DASH[1] * it.lw}" if it.dash else None
+    s = (f'<polyline {_attrs(points=pts, fill="none", stroke=col, stroke_width=it.lw)} '
+         f'{_attrs(stroke_dasharray=dash)}/>')
+    if it.arrow and len(it.points) >= 2:
+        head = " ".join(f"{x:g},{y:g}" for x, y in _head(it.points[-2], it.points[-1], it.head, 1))
+        s += f'\n<polygon points="{head}" fill="{col}"/>'
+    return s
+
+
+def _svg_text(it: Label, theme: Theme) -> str:
+    if not it.text.strip():
+        return ""
+    m = tx.mask(it.text, it.size, it.bold, it.mono)
+    y = {"baseline": it.y, "center": it.y + m.cap / 2, "top": it.y + m.ascent, "bottom": it.y - m.descent}[it.va]
+    anchor = {"left": "start", "center": "middle", "right": "end"}[it.ha]
+    family = "DejaVu Sans Mono, monospace" if it.mono else "DejaVu Sans, Verdana, sans-serif"
+    rot = f"rotate(-90 {it.x:g} {it.y:g})" if it.rotate else None
+    if it.rotate:
+        y, anchor = it.y + m.cap / 2, "middle"
+    plate = ""
+    if it.plate is not None:
+        x0, y0, x1, y1 = _label_box(it, 1, 0)
+        plate = f'<rect {_attrs(x=x0 - 2, y=y0 - 2, width=x1 - x0 + 4, height=y1 - y0 + 4, fill=resolve(it.plate, theme))}/>\n'
+    return plate + (f'<text {_attrs(x=f"{it.x:g}", y=f"{y:g}", font_family=family, font_size=f"{tx.px(it.size):.2f}px")} '
+                    f'{_attrs(font_weight="bold" if it.bold else None, text_anchor=anchor, fill=resolve(it.color, theme))} '
+                    f'{_attrs(transform=rot)}>{escape(it.text)}</text>')
