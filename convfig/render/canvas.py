@@ -325,7 +325,9 @@ def _svg_text(it: Label, theme: Theme) -> str:
     plate = ""
     if it.plate is not None:
         x0, y0, x1, y1 = _label_box(it, 1, 0)
-        plate = f'<rect {_attrs(x=x0 - 2, y=y0 - 2, width=x1 - x0 + 4, height=y1 - y0 + 4, fill=resolve(it.plate, theme))}/>\n'
-    return plate + (f'<text {_attrs(x=f"{it.x:g}", y=f"{y:g}", font_family=family, font_size=f"{tx.px(it.size):.2f}px")} '
-                    f'{_attrs(font_weight="bold" if it.bold else None, text_anchor=anchor, fill=resolve(it.color, theme))} '
-                    f'{_attrs(transform=rot)}>{escape(it.text)}</text>')
+        box = _attrs(x=x0 - 2, y=y0 - 2, width=x1 - x0 + 4, height=y1 - y0 + 4, fill=resolve(it.plate, theme))
+        plate = f"<rect {box}/>\n"
+    at = _attrs(x=f"{it.x:g}", y=f"{y:g}", font_family=family, font_size=f"{tx.px(it.size):.2f}px",
+                font_weight="bold" if it.bold else None, text_anchor=anchor, fill=resolve(it.color, theme),
+                transform=rot)
+    return plate + f"<text {at}>{escape(it.text)}</text>"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
 
 FONT_CELL = 11
 
@@ -33,7 +32,7 @@ class Mix:
     t: float
 
 
-Colour = Union[str, Mix, None]
+Colour = str | Mix | None
 Key = tuple
 
 
@@ -107,7 +106,7 @@ class Poly:
     lw: float = 1.0
 
 
-Item = Union[Box, Label, Line, Poly]
+Item = Box | Label | Line | Poly
 
 
 @dataclass
