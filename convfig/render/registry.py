@@ -364,4 +364,10 @@ def get_renderer(kind: str) -> Callable:
 
 def render(spec: FigureSpec):
     """Render a FigureSpec (no cache) -> Rendered."""
-    return get_renderer(spec.kind)(dict(spec.params), spec.theme)
+    try:   # transitional: kinds already moved to convfig.render.kinds go through the protocol driver
+        from convfig.render.protocol import kind_module, render as render_protocol
+
+        kind_module(spec.kind)
+    except ModuleNotFoundError:
+        return get_renderer(spec.kind)(dict(spec.params), spec.theme)
+    return render_protocol(spec)
