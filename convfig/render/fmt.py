@@ -119,3 +119,12 @@ def ordinal(v: int) -> str:
     if 10 <= v % 100 <= 20:
         return f"{v}th"
     return f"{v}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(v % 10, 'th') }"
+
+
+def signed_sum(terms: Sequence[float]) -> str:
+    """Terms added as a learner writes them: [3, −1, 2] -> '3 − 1 + 2' (a negative term subtracts)."""
+    out = num(terms[0]) if terms else "0"
+    for t in terms[1:]:
+        s = num(t)
+        out += f" {MINUS} {s[1:]}" if s.startswith(MINUS) else f" + {s}"
+    return out
