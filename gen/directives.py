@@ -66,11 +66,6 @@ class Directive:
         return f"{self.page}:{self.line}"
 
 
-def coerce(value: str) -> object:
-    """Integers become int, everything else stays a string ("5x5", "same", "3,1")."""
-    return int(value) if re.fullmatch(r"-?\d+", value) else value
-
-
 def parse_line(text: str, page: str, src: str, line: int) -> Directive | None:
     """Parse one Markdown line; None when it is not a directive. Raises DirectiveError when malformed."""
     m = DIRECTIVE.match(text)
@@ -108,7 +103,7 @@ def parse_line(text: str, page: str, src: str, line: int) -> Directive | None:
             if value.lower() in TRUE:
                 params["stepper"] = True
         else:
-            params[key] = coerce(value)
+            params[key] = value  # raw: the registry parses every value
     if not caption:
         raise DirectiveError(page, line, f'figure {kind!r} needs a caption="..."')
     return Directive(page, src, line, m["indent"], "figure", kind, params, caption)
@@ -275,57 +270,24 @@ def downloads_html(f: FigureFiles, page_dir: str, both: bool = False) -> str:
     return f' <span class="convfig-downloads" data-search-exclude>{"".join(parts)}</span>'
 
 
-CLI_FLAGS = {
-    "input": "--input",
-    "channels": "--channels",
-    "filters": "--filters",
-    "kernel": "--kernel",
-    "strides": "--strides",
-    "padding": "--padding",
-    "dilation": "--dilation",
-    "groups": "--groups",
-    "seed": "--seed",
-    "fps": "--fps",
-}
-CLI_DEFAULTS = {"channels": 1, "filters": 1, "strides": 1, "padding": "valid", "dilation": 1, "groups": 1,
-                "seed": 0, "fps": 2}
-
-
-def _cli_value(value: object) -> str | None:
-    if isinstance(value, (list, tuple)):
-        if any(isinstance(v, (list, tuple)) for v in value):
-            return None  # per-axis (before, after) padding: the CLI takes one int
-        if len(set(value)) == 1:
-            return str(value[0])
-        return "x".join(str(v) for v in value)
-    return str(value)
-
-
 def cli_command(f: FigureFiles, theme: str = "light") -> str | None:
     """The `convfig gif` command that makes the same animation, when the CLI can express it.
 
     The CLI picks the renderer from the input's rank (and draws every channel and filter for a 2D input
-    with channels or filters > 1), so a figure whose kind it would not pick gets no command.
+    with channels or filters > 1), so a figure whose kind it would not pick gets no command. Flags and
+    defaults come from the registry's parameter table (convfig.params).
     """
-    params = {k: v for k, v in f.params.items() if k not in ("stepper", "caption")}
-    if not f.animated or "input" not in params or any(k not in CLI_FLAGS for k in params):
+    from convfig.params import cli_words, gif_kind
+
+    params = {k: v for k, v in f.params.items() if k not in SITE_KEYS}
+    if not f.animated or "input" not in params:
         return None
-    rank = len(params["input"]) if isinstance(params["input"], (list, tuple)) else 1
-    multi = params.get("channels", 1) > 1 or params.get("filters", 1) > 1
-    picked = {1: "conv1d", 3: "conv3d"}.get(rank, "channels" if multi else "conv2d")
-    if picked != f.kind:
+    if gif_kind(len(params["input"]), params.get("channels", 1), params.get("filters", 1)) != f.kind:
         return None
-    words = ["convfig", "gif"]
-    for key, value in params.items():
-        if key == "input" and isinstance(value, (list, tuple)):
-            text = "x".join(str(v) for v in value)  # the rank is the number of factors
-        else:
-            text = _cli_value(value)
-        if text is None:
-            return None
-        if key != "input" and text == str(CLI_DEFAULTS.get(key)):
-            continue
-        words += [CLI_FLAGS[key], text]
+    flags = cli_words(params)
+    if flags is None:
+        return None
+    words = ["convfig", "gif", *flags]
     if theme != "light":
         words += ["--theme", theme]
     words += ["-o", posixpath.basename(f.main[theme])]

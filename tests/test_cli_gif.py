@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from convfig.cli import main
-from convfig.cli_render import gif_kind
+from convfig.cli.gif import gif_kind
 
 
 def run(capsys, *argv):

@@ -57,7 +57,7 @@ def test_caption_not_in_name_or_cache_key():
 @pytest.mark.parametrize("kind, params, theme, match", [
     ("conv2d", {"input": "5xa"}, "light", r"^input:"),
     ("conv2d", {"input": "5"}, "light", r"^input: conv2d needs a 2D input"),
-    ("conv2d", {"kernel": "3x3x3"}, "light", r"^kernel: needs one integer or one per axis"),
+    ("conv2d", {"kernel": "3x3x3"}, "light", r"^kernel '3x3x3' gives 3 values but input has 2 axes"),
     ("conv2d", {"padding": "mirror"}, "light", r"^padding:"),
     ("conv2d", {"padding": [[0, 1]]}, "light", r"^padding: needs one \(before, after\) pair per axis"),
     ("conv2d", {"strides": 0}, "light", r"^strides:"),

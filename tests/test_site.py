@@ -271,7 +271,7 @@ def test_directive_parses_params_caption_and_stepper():
     d = D.parse_line('  {{ figure conv2d input=5x5 kernel=3 strides=2 stepper=1 caption="Two \'steps\' a time" }}',
                      "docs/p.md", "p.md", 7)
     assert d.kind == "conv2d" and d.indent == "  " and d.line == 7
-    assert d.params == {"input": "5x5", "kernel": 3, "strides": 2, "stepper": True}
+    assert d.params == {"input": "5x5", "kernel": "3", "strides": "2", "stepper": True}
     assert d.caption == "Two 'steps' a time"
 
 

@@ -12,18 +12,22 @@ Files per figure and theme (``<stem>`` = ``<name>-<theme>``):
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Any
 
+from convfig.errors import ConvfigError
 from convfig.render.cache import Cache, render_files, write_if_changed
 from convfig.render.registry import make_spec
 from convfig.render.style import THEMES
-from convfig.render.types import ConvfigError, FigureSpec
+from convfig.render.types import FigureSpec
 
 
-def normalise(specs) -> list[FigureSpec]:
+def normalise(specs: Any) -> list[FigureSpec]:
     """Accept FigureSpecs, dicts {"kind", "params", "theme" | "themes"} (both themes when neither is
     given), a {"figures": [...]} document or a {name: {...}} mapping. Duplicates are dropped."""
     if isinstance(specs, dict):
@@ -53,8 +57,8 @@ def normalise(specs) -> list[FigureSpec]:
     return out
 
 
-def _render_one(spec_dict: dict, out_dir: str, cache_root: str | None) -> tuple[str, dict]:
-    spec = FigureSpec(**spec_dict)
+def _render_one(spec: FigureSpec, out_dir: str, cache_root: str | None) -> tuple[str, dict]:
+    """Render one figure into out_dir (a module-level function: workers import it, whatever the start method)."""
     res = render_files(spec, Cache(cache_root))
     stem = f"{spec.name}-{spec.theme}"
     out = Path(out_dir)
@@ -73,12 +77,15 @@ def _render_one(spec_dict: dict, out_dir: str, cache_root: str | None) -> tuple[
     return stem, {**meta, "stem": stem, "files": written}
 
 
-def render_catalogue(specs: Iterable, out_dir: str | os.PathLike, jobs: int | None = None,
-                     progress: bool = True, cache_dir: str | os.PathLike | None = None) -> dict[str, dict]:
+def render_catalogue(specs: Iterable[Any], out_dir: str | os.PathLike[str], jobs: int | None = None,
+                     progress: bool = True, cache_dir: str | os.PathLike[str] | None = None,
+                     mp_context: BaseContext | str | None = None) -> dict[str, dict]:
     """Render every figure (both themes unless given) into out_dir; returns {stem: info}.
 
     stem = "<name>-<theme>"; info = the JSON metadata + "stem", "name", "theme" and "files" (paths
     relative to out_dir). Parallel across cores (jobs=None: all cores; jobs=1: serial in this process).
+    ``mp_context``: a multiprocessing context or start method name ("spawn", "forkserver", "fork");
+    None = the platform's default. Workers get picklable FigureSpecs and inherit nothing.
     """
     from tqdm import tqdm
 
@@ -90,20 +97,15 @@ def render_catalogue(specs: Iterable, out_dir: str | os.PathLike, jobs: int | No
     results: dict[str, dict] = {}
     bar = tqdm(total=len(todo), desc="figures", unit="fig", disable=not progress)
     try:
-        args = [(s.to_dict(), str(out), cache_root) for s in todo]
+        args = [(s, str(out), cache_root) for s in todo]
         if jobs == 1 or len(todo) <= 1:
             for a in args:
                 stem, info = _render_one(*a)
                 results[stem] = info
                 bar.update(1)
         else:
-            # import the renderers (matplotlib, fonts) once here: forked workers inherit them
-            import convfig.render.encode  # noqa: F401
-            from convfig.render.registry import get_renderer
-
-            for kind in sorted({s.kind for s in todo}):
-                get_renderer(kind)
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            ctx = multiprocessing.get_context(mp_context) if not isinstance(mp_context, BaseContext) else mp_context
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
                 futures = [pool.submit(_render_one, *a) for a in args]
                 for fut in futures:
                     stem, info = fut.result()
@@ -114,7 +116,7 @@ def render_catalogue(specs: Iterable, out_dir: str | os.PathLike, jobs: int | No
     return results
 
 
-def load_catalogue(path: str | os.PathLike):
+def load_catalogue(path: str | os.PathLike[str]) -> Any:
     """Read a catalogue file: JSON, or YAML when PyYAML is installed (.yml / .yaml)."""
     path = Path(path)
     try:

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-try:  # the engine defines the one error class; keep render importable while it lands
-    from convfig import ConvfigError
-except ImportError:  # pragma: no cover - only before the engine exists
-    class ConvfigError(ValueError):  # type: ignore[no-redef]
-        """Bad figure request (message names the parameter)."""
+from convfig.errors import ConvfigError
+
+__all__ = ["ConvfigError", "FigureSpec", "FrameSeq", "Rendered"]
 
 
 class FrameSeq(Sequence):
@@ -105,24 +103,15 @@ class Rendered:
 class FigureSpec:
     """A validated figure request. Build it with ``convfig.render.registry.make_spec``.
 
-    params holds every parameter of the kind (defaults filled in), in canonical JSON-friendly form.
+    params holds every parameter of the kind (defaults filled in), in canonical JSON-friendly form;
+    ``name`` (file-safe, from the params) and ``animated`` come from the registry, which fills them in.
     """
 
     kind: str
     params: dict = field(hash=False)
     theme: str = "light"
-
-    @property
-    def name(self) -> str:
-        from convfig.render.registry import figure_name
-
-        return figure_name(self.kind, self.params)
-
-    @property
-    def animated(self) -> bool:
-        from convfig.render.registry import KINDS
-
-        return KINDS[self.kind].animated
+    name: str = field(kw_only=True)
+    animated: bool = field(kw_only=True)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "params": self.params, "theme": self.theme}
