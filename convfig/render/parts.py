@@ -17,7 +17,7 @@ import numpy as np
 
 from convfig.render import fmt
 from convfig.render import text as tx
-from convfig.render.layout import Box, Colour, Item, Label, Line, Poly
+from convfig.render.layout import Box, Colour, Item, Label, Line, Mix, Poly
 
 
 def grid(x: float, y: float, values: Sequence[Sequence[float]] | np.ndarray, cell: float, *,
@@ -48,12 +48,15 @@ def code_lines(x: float, y: float, code: str, width: float, *, size: float = 8.5
 
 def heading(x: float, y: float, title: str, sub: str | None = None, *, size: float = 11,
             sub_size: float = 9) -> tuple[list[Item], float]:
-    """A bold title line and an optional muted line under it; returns (items, height)."""
-    items: list[Item] = [Label(x, y + 14, title, size, "fg", bold=True)]
-    h = 18.0
+    """A bold title line and an optional muted line under it; returns (items, height).
+
+    Line spacing grows with the sizes (the defaults give baselines at y + 14 and y + 29, height 32).
+    """
+    items: list[Item] = [Label(x, y + round(14 * size / 11), title, size, "fg", bold=True)]
+    h = float(round(18 * size / 11))
     if sub:
-        items.append(Label(x, y + h + 11, sub, sub_size, "muted"))
-        h += 14
+        items.append(Label(x, y + h + round(11 * sub_size / 9), sub, sub_size, "muted"))
+        h += round(14 * sub_size / 9)
     return items, h
 
 
@@ -150,3 +153,71 @@ def face_grid(ob: Oblique, lo: tuple[int, int, int], hi: tuple[int, int, int], c
 def painter(cells: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Voxels (d, r, c) sorted far to near for an Oblique view: deep first, low rows first, left columns first."""
     return sorted(cells, key=lambda v: (-v[0], -v[1], v[2]))
+
+
+def input_cell(x: float, y: float, side: float, text: str = "", *, pad: bool = False, fill: Colour = "input_fill",
+               edge: Colour = "grid", lw: float = 1.0, size: float = 11, key: tuple | None = None) -> Box:
+    """One input cell; a padding cell (``pad``) gets the padding look: pad_fill, hatch, dashed edge, muted text."""
+    if pad:
+        return Box(x, y, side, side, fill="pad_fill", edge=edge, lw=lw, dash=True, hatch="pad_hatch", text=text,
+                   color="muted", size=size, key=key)
+    return Box(x, y, side, side, fill=fill, edge=edge, lw=lw, text=text, size=size, key=key)
+
+
+def bracket(x0: float, x1: float, y: float, *, color: Colour = "weight", taps: Iterable[float] | None = None,
+            label: str = "", size: float = 9, lw: float = 1.8, left: bool = False,
+            key: tuple | None = None) -> list[Item]:
+    """A bracket along y from x0 to x1, ticks hanging down at ``taps`` (default: both ends), and a bold label
+    beside it (right of x1, or left of x0 when ``left``)."""
+    items: list[Item] = [Line(((x0, y), (x1, y)), color, lw)]
+    items += [Line(((t, y - lw / 2), (t, y + 7)), color, lw) for t in (taps if taps is not None else (x0, x1))]
+    if label:
+        items.append(Label(x0 - 6 if left else x1 + 6, y, label, size, color, bold=True,
+                           ha="right" if left else "left", va="center", key=key))
+    return items
+
+
+def ramp(frac: float) -> tuple[Colour, Colour]:
+    """(fill, text colour) of a sequential scale at ``frac`` in 0..1 (0: the background), in either theme.
+
+    Lower half: background -> accent with the theme's text colour; upper half: accent -> text colour with
+    the background colour as text. Lightness runs one way in both themes and every step keeps text
+    contrast >= 4.5:1 (the middle tints where neither text colour would are skipped).
+    """
+    if frac <= 0:
+        return "bg", "fg"
+    if frac <= 0.5:
+        return Mix("bg", "accent", round(0.12 + 0.8 * frac, 3)), "fg"
+    return Mix("accent", "fg", round(1.2 * (frac - 0.5), 3)), "bg"
+
+
+def swatch(x: float, y: float, label: str, *, fill: Colour, edge: Colour = "grid", pad: bool = False,
+           side: float = 16, size: float = 10, key: tuple | None = None) -> tuple[list[Item], float]:
+    """A legend entry: a small square centred on y (padding look when ``pad``) and its label to the right;
+    returns (items, width)."""
+    sq = (input_cell(x, y - side / 2, side, pad=True, edge=edge) if pad
+          else Box(x, y - side / 2, side, side, fill=fill, edge=edge))
+    return [sq, Label(x + side + 8, y, label, size, "fg", va="center", key=key)], side + 8 + tx.width(label, size)
+
+
+def frame(x: float, y: float, w: float, h: float, color: Colour = "fg", lw: float = 1.4,
+          dash: bool = False) -> list[Item]:
+    """The outline of a rectangle as four lines (square corners): unlike an outlined Box it covers only the
+    pixels along its edges, so the cells inside stay readable on their own."""
+    e = lw / 2
+    return [Line(((x - e, y), (x + w + e, y)), color, lw, dash), Line(((x - e, y + h), (x + w + e, y + h)), color, lw,
+                                                                     dash),
+            Line(((x, y), (x, y + h)), color, lw, dash), Line(((x + w, y), (x + w, y + h)), color, lw, dash)]
+
+
+def layered(cells: Sequence[Box], between: Sequence[Item] = ()) -> list[Item]:
+    """Cells drawn in two layers: every cell's fill and edge, then ``between`` (outlines, frames), then each
+    unhatched cell's text on an inset copy of its fill that carries the key. The picture is the same as the
+    cells alone, but a keyed box covers only its own cell (nothing drawn later touches it), so what the
+    Layout says a cell shows is exactly what its pixels show."""
+    under: list[Item] = [c if c.hatch is not None else Box(c.x, c.y, c.w, c.h, fill=c.fill, edge=c.edge, lw=c.lw,
+                                                             dash=c.dash) for c in cells]
+    over: list[Item] = [Box(c.x + 1, c.y + 1, c.w - 2, c.h - 2, fill=c.fill, lw=0, text=c.text, color=c.color,
+                            size=c.size, bold=c.bold, text_dy=c.text_dy, key=c.key)
+                        for c in cells if c.hatch is None and (c.text or c.key)]
+    return under + list(between) + over

@@ -1,0 +1,155 @@
+"""coverage: a heatmap of how many windows read each input cell (a still diagram).
+
+The counts are ``convfig.arithmetic.coverage_map`` (zero padding is not counted); pads, output shape and
+window count come from ``ConvSpec``. With padding 'valid' or 'same' the corner and centre counts of the
+other of the two are listed for comparison.
+
+Keys:
+
+- ``("coverage", (r, c))``: real input cell (r, c) (input coordinates, padding excluded), showing its count;
+- ``("padding", (r, c))``: a padding cell, at (r, c) of the *padded* input;
+- ``("fact", (name,))``: the value column of the facts panel (name: padding, windows, corner, edge,
+  centre, most, never, other);
+- ``("scale", (v,))``: the scale swatch of v reads (0 .. kernel cells).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import convfig
+from convfig import arithmetic
+from convfig.render import fmt, parts
+from convfig.render import text as tx
+from convfig.render.layout import Box, Item, Label, Layout
+from convfig.render.registry import conv_spec
+from convfig.render.style import FONT_CAPTION, FONT_CELL, FONT_SMALL
+from convfig.render.types import ConvfigError, FigureSpec
+
+M = 16
+KEY_W = 96        # facts panel: key column width
+ROW_H = 24
+
+
+@dataclass(frozen=True)
+class Coverage:
+    spec: convfig.ConvSpec
+    counts: np.ndarray                      # input_shape ints
+    other: tuple[str, np.ndarray] | None    # ('valid'|'same', counts) for comparison
+
+
+def compute(spec: FigureSpec) -> Coverage:
+    cs = conv_spec(spec.params)
+    other = None
+    if cs.padding in ("valid", "same"):
+        alt = "same" if cs.padding == "valid" else "valid"
+        try:
+            other = (alt, np.asarray(arithmetic.coverage_map(conv_spec({**spec.params, "padding": alt}))))
+        except ConvfigError:
+            other = None
+    return Coverage(cs, np.asarray(arithmetic.coverage_map(cs)), other)
+
+
+def plan(spec: FigureSpec, data: Coverage) -> Layout:
+    cs, cov = data.spec, data.counts
+    hp, wp = cs.padded_shape
+    c = 40 if max(hp, wp) <= 9 else 32 if max(hp, wp) <= 12 else 24
+    gx, gy = M + 20, 84
+    kmax = int(np.prod(cs.kernel_size))
+    strides = f", strides={_axes(cs.strides)}" if max(cs.strides) > 1 else ""
+    items, _ = parts.heading(M, 8, f"Edge coverage: {fmt.shape(cs.input_shape)} input, {fmt.shape(cs.kernel_size)} "
+                             f"kernel, padding='{cs.padding_label}'{strides}",
+                             "number in each cell = how many windows read it (zero padding, hatched, is not counted)",
+                             size=12, sub_size=FONT_CAPTION)
+    items += _heatmap(cs, cov, gx, gy, c, kmax)
+    tx0 = gx + wp * c + 36
+    facts, fy, facts_w = _facts(cs, cov, data.other, tx0, gy + 6, kmax)
+    items += facts
+    feet = ["Without padding, border cells are read by fewer windows than the centre;",
+            "padding adds windows that reach the border cells and evens this out."]
+    height = int(max(gy + hp * c + 66, fy + 50))
+    items += [Label(M, height - 36 + dy, t, FONT_CAPTION, "muted", va="center") for dy, t in zip((0, 18), feet)]
+    width = int(max(tx0 + facts_w + M + 8, 680, 2 * M + max(tx.width(t, FONT_CAPTION) for t in feet)))
+    corner, edge_mid, centre = _corner_edge_centre(cov)
+    alt = (f"Edge-coverage heatmap for a {fmt.shape(cs.input_shape)} input, kernel_size="
+           f"{fmt.shape(cs.kernel_size)}, strides={fmt.shape(cs.strides)}, padding='{cs.padding_label}' "
+           f"({cs.describe_padding()}): each cell shows how many of the {cs.positions} windows read it. "
+           f"Corner {corner}, middle of an edge {edge_mid}, centre {centre}, at most {kmax}.")
+    return Layout(width, height, items, alt=alt, ss=2, levels=0)
+
+
+def _axes(t: tuple[int, ...]) -> str:
+    """strides=2 when every axis agrees, else strides=(1, 2)."""
+    return str(t[0]) if len(set(t)) == 1 else fmt.tuple_str(t)
+
+
+def _corner_edge_centre(cov: np.ndarray) -> tuple[int, int, int]:
+    n0, n1 = cov.shape
+    return int(cov[0, 0]), int(cov[0, n1 // 2]), int(cov[n0 // 2, n1 // 2])
+
+
+def _heatmap(cs, cov: np.ndarray, gx: float, gy: float, c: float, kmax: int) -> list[Item]:
+    (pt, _), (pl, _) = cs.pads
+    hp, wp = cs.padded_shape
+    n0, n1 = cs.input_shape
+    top = int(cov.max())
+    size = FONT_CELL + (1 if c >= 40 else 0)
+    cells: list[Box] = []
+    zeros: list[Item] = []
+    for r in range(hp):
+        for q in range(wp):
+            x, y, ir, iq = gx + q * c, gy + r * c, r - pt, q - pl
+            if not (0 <= ir < n0 and 0 <= iq < n1):
+                cells.append(parts.input_cell(x, y, c, pad=True, key=("padding", (r, q))))
+                continue
+            v = int(cov[ir, iq])
+            fill, ink = parts.ramp(v / kmax)
+            cells.append(Box(x, y, c, c, fill=fill, edge="grid", text=str(v), color=ink, size=size,
+                             bold=v == top, key=("coverage", (ir, iq))))
+            if v == 0:
+                zeros.append(Box(x + 3, y + 3, c - 6, c - 6, edge="window", lw=1.2, dash=True))
+    return parts.layered(cells, parts.frame(gx + pl * c, gy + pt * c, n1 * c, n0 * c, lw=1.6)) + zeros
+
+
+def _facts(cs, cov: np.ndarray, other, x: float, y: float, kmax: int) -> tuple[list[Item], float, float]:
+    """The key/value panel and the 0..kmax scale; returns (items, bottom y, width)."""
+    corner, edge_mid, centre = _corner_edge_centre(cov)
+    pad_text = cs.describe_padding().split(", ")
+    rows = [("padding", pad_text[0], "padding")] + [("", t, "padding") for t in pad_text[1:]]
+    rows += [("windows", f"{cs.positions} (output {fmt.shape(cs.out_spatial)})", "windows"),
+             ("corner cell", f"read {corner}{fmt.TIMES}", "corner"),
+             ("edge centre", f"read {edge_mid}{fmt.TIMES}", "edge"),
+             ("centre cell", f"read {centre}{fmt.TIMES}", "centre"),
+             ("most", f"{int(cov.max())}{fmt.TIMES} (at most {fmt.shape(cs.kernel_size)} = {kmax})", "most")]
+    zeros = int((cov == 0).sum())
+    if zeros:
+        rows.append(("never read", f"{zeros} cell{'s' if zeros != 1 else ''} (dashed)", "never"))
+    if other is not None:
+        oc = other[1]
+        o_corner, _, o_centre = _corner_edge_centre(oc)
+        rows.append((f"if '{other[0]}'", f"corner {o_corner}{fmt.TIMES}, centre {o_centre}{fmt.TIMES}", "other"))
+    items: list[Item] = []
+    seen: set[str] = set()
+    for key, val, name in rows:
+        items.append(Label(x, y, key, FONT_CAPTION, "muted", va="center"))
+        items.append(Label(x + KEY_W, y, val, FONT_CAPTION, va="center",
+                           key=None if name in seen else ("fact", (name,))))
+        seen.add(name)
+        y += ROW_H
+    width = KEY_W + max(tx.width(v, FONT_CAPTION) for _, v, _ in rows)
+    y += 12
+    items.append(Label(x, y, "scale (reads)", FONT_CAPTION, "muted", va="center"))
+    sw = min(26, 200 / (kmax + 1))
+    for v in range(kmax + 1):
+        items.append(Box(x + v * sw, y + 12, sw, 16, fill=parts.ramp(v / kmax)[0], edge="grid", lw=0.6,
+                         key=("scale", (v,))))
+    items += [Label(x, y + 40, "0", FONT_SMALL + 1, "muted", va="center"),
+              Label(x + (kmax + 1) * sw, y + 40, str(kmax), FONT_SMALL + 1, "muted", ha="right", va="center")]
+    y += 52
+    if any(b or a for b, a in cs.pads):
+        legend, _ = parts.swatch(x, y + 8, "zero padding (not counted)", fill="pad_fill", pad=True, size=FONT_CAPTION)
+        items += legend
+        y += ROW_H + 8
+    return items, y, width

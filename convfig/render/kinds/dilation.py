@@ -1,0 +1,122 @@
+"""dilation: the same kernel weights read with dilation 1 and with the given rate (a still diagram).
+
+One panel per rate shows the *padded* input and the cells the first window reads (each with its value and
+the weight it meets); the dashed outline is the dilated span. Values, window indices and weights come
+from ``convfig.trace_example``; the span (k−1)·d+1 and the output size from ``ConvSpec``. When the given
+rate is 1 the second panel uses 2.
+
+Keys (p = panel: 0 for dilation 1, 1 for the other rate; r, c = cell of that panel's padded input):
+
+- ``("kernel", (r, c))``: kernel weight (r, c);
+- ``("input-<p>", (r, c))``: the input value (0 on padding cells);
+- ``("weight-<p>", (r, c))``: "w v", the weight that meets input cell (r, c) in the first window
+  (only the cells it reads);
+- ``("window", (p,))``: the dashed outline of the dilated span of the first window;
+- ``("span", (p,))``: the sentence "span (k−1)·d+1 = … → … area".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import convfig
+from convfig.render import fmt, parts
+from convfig.render import text as tx
+from convfig.render.layout import Box, Item, Label, Layout
+from convfig.render.registry import conv_spec
+from convfig.render.style import FONT_CAPTION, FONT_CELL, FONT_LABEL, FONT_SMALL
+from convfig.render.types import FigureSpec
+
+M = 16
+TOP = 110         # top of the kernel and of the panels
+
+
+def compute(spec: FigureSpec) -> list[tuple[convfig.ConvSpec, convfig.Trace]]:
+    """(ConvSpec, trace) for dilation 1 and for the requested rate (2 when the request is 1)."""
+    dil = list(spec.params["dilation"])
+    rank = len(spec.params["input"])
+    rates = [[1] * rank, dil if max(dil) > 1 else [2] * rank]
+    out = []
+    for d in rates:
+        cs = conv_spec({**spec.params, "dilation": d})
+        out.append((cs, convfig.trace_example(cs, spec.params.get("seed", 0))))
+    return out
+
+
+def _axes(t: tuple[int, ...]) -> str:
+    return str(t[0]) if len(set(t)) == 1 else fmt.tuple_str(t)
+
+
+def plan(spec: FigureSpec, data: list) -> Layout:
+    cs0, tr0 = data[0]
+    hp = max(cs.padded_shape[0] for cs, _ in data)
+    wp = max(cs.padded_shape[1] for cs, _ in data)
+    c = 40 if max(hp, wp) <= 9 else 30
+    kh, kw = cs0.kernel_size
+    kern = np.asarray(tr0.kernel)[..., 0, 0]
+    calls = [cs.keras_call().replace("keras.layers.", "").split(" then ") for cs, _ in data]
+    panel_w = max([wp * c, 250] + [tx.width(s, FONT_SMALL, mono=True) for cl in calls for s in cl])
+    px0 = M + kw * c + 60
+    items, _ = parts.heading(M, 8, f"Dilation: the same {fmt.shape(cs0.kernel_size)} weights, spread out",
+                             f"{fmt.shape(cs0.input_shape)} input, padding='{cs0.padding_label}' {fmt.DOT} highlighted "
+                             "cells are the ones the first window reads; the cells in between are skipped",
+                             size=12, sub_size=FONT_CAPTION)
+    items.append(Label(M, TOP - 14, "kernel", FONT_LABEL, bold=True, va="center"))
+    items += parts.layered([Box(M + q * c, TOP + r * c, c, c, fill="window_fill", edge="grid", text=fmt.num(kern[r, q]),
+                                color="weight", key=("kernel", (r, q))) for r in range(kh) for q in range(kw)],
+                           parts.frame(M, TOP, kw * c, kh * c, "window", 2.2))
+    items += [Label(M, TOP + kh * c + 16, f"{kh * kw} weights", FONT_CAPTION, "muted", va="center")]
+    alt_parts = []
+    for i, (cs, tr) in enumerate(data):
+        panel, fact = _panel(i, cs, tr, kern, px0 + i * (panel_w + 40), c)
+        items += panel
+        alt_parts.append(fact)
+    width = int(max(px0 + len(data) * (panel_w + 40), 700, 2 * M + tx.width(items[1].text, FONT_CAPTION),
+                    2 * M + tx.width(items[0].text, 12, bold=True)))
+    height = TOP + hp * c + 84 + 15 * (max(len(cl) for cl in calls) - 1)
+    alt = (f"Dilation diagram: a {fmt.shape(cs0.kernel_size)} kernel on a {fmt.shape(cs0.input_shape)} "
+           f"input with padding='{cs0.padding_label}'. " + "; ".join(alt_parts)
+           + f". The kernel keeps its weights; dilation spreads them out with gaps, effective size "
+             f"(k{fmt.MINUS}1){fmt.DOT}d+1.")
+    return Layout(width, height, items, alt=alt, ss=2, levels=0)
+
+
+def _panel(i: int, cs, tr, kern: np.ndarray, x0: float, c: float) -> tuple[list[Item], str]:
+    """The padded input of one rate with the first window's cells, its span and its Keras call."""
+    (pt, _), (pl, _) = cs.pads
+    n0, n1 = cs.input_shape
+    ke = cs.effective_kernel
+    dstr = _axes(cs.dilation_rate)
+    st = tr.steps[0]
+    rows, cols = ([int(v) for v in w] for w in st.window)
+    padded = np.asarray(tr.padded)[..., 0]
+    items: list[Item] = [Label(x0, TOP - 14, f"dilation_rate={dstr}", FONT_LABEL, bold=True, va="center")]
+    marks: list[Item] = []
+    cells: list[Box] = []
+    read: list[Box] = []
+    hq, wq = cs.padded_shape
+    for r in range(hq):
+        for q in range(wq):
+            x, y = x0 + q * c, TOP + r * c
+            real = 0 <= r - pt < n0 and 0 <= q - pl < n1
+            if r in rows and q in cols:
+                read.append(Box(x, y, c, c, fill="window_fill", edge="window", lw=1.6,
+                                hatch=None if real else "pad_hatch", text=fmt.num(padded[r, q]), text_dy=-6,
+                                key=(f"input-{i}", (r, q))))
+                marks.append(Label(x + c / 2, y + c - 8, f"w {fmt.num(kern[rows.index(r), cols.index(q)])}",
+                                   FONT_SMALL, "weight", ha="center", va="center", key=(f"weight-{i}", (r, q))))
+            else:
+                cells.append(parts.input_cell(x, y, c, fmt.num(padded[r, q]), pad=not real, size=FONT_CELL - 1,
+                                              key=(f"input-{i}", (r, q))))
+    items += parts.layered(cells + read, parts.frame(x0 + pl * c, TOP + pt * c, n1 * c, n0 * c)) + marks
+    items += [Box(x0 + cols[0] * c - 2, TOP + rows[0] * c - 2, ke[1] * c + 4, ke[0] * c + 4, edge="window", lw=2.0,
+                  dash=max(cs.dilation_rate) > 1, key=("window", (i,)))]
+    yl = TOP + hq * c + 20
+    terms = [f"({k}{fmt.MINUS}1){fmt.DOT}{d}+1 = {e}" for k, d, e in zip(cs.kernel_size, cs.dilation_rate, ke)]
+    span = f"span {', '.join(dict.fromkeys(terms))} {fmt.ARROW} {fmt.shape(ke)} area"
+    items += [Label(x0, yl, span, FONT_CAPTION, va="center", key=("span", (i,))),
+              Label(x0, yl + 20, f"reads {int(np.prod(cs.kernel_size))} cells, output {fmt.shape(cs.out_spatial)}",
+                    FONT_CAPTION, "muted", va="center")]
+    for j, call in enumerate(cs.keras_call().replace("keras.layers.", "").split(" then ")):
+        items.append(Label(x0, yl + 40 + 15 * j, call, FONT_SMALL, "muted", mono=True, va="center"))
+    return items, f"dilation_rate={dstr}: effective kernel {fmt.shape(ke)}, output {fmt.shape(cs.out_spatial)}"
