@@ -26,13 +26,8 @@ CASES = [
     ("strides", {"input": "6x6", "kernel": 3, "strides": 2, "padding": "same"}),
     ("dilation", {}),
     ("dilation", {"input": "9x9", "kernel": 3, "dilation": 3}),
-    ("receptive-field", {}),
-    ("receptive-field", {"kernels": "3,3,3"}),
-    ("receptive-field", {"kernels": "3,3", "strides": "2,1"}),
-    ("model-shapes", {}),
-    ("model-shapes", {"input": "32x32", "channels": 3}),
-    ("dims", {}),
 ]
+MODEL_KINDS = {"receptive-field", "model-shapes", "dims"}       # tested in test_diagrams_model.py
 
 
 def _render(kind, params, theme="light"):
@@ -46,7 +41,7 @@ def _cached(kind, params_json, theme):
 
 
 def test_every_diagram_kind_is_covered():
-    assert {k for k, _ in CASES} == set(DIAGRAM_KINDS)
+    assert {k for k, _ in CASES} | MODEL_KINDS == set(DIAGRAM_KINDS)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -126,44 +121,10 @@ def test_dilation_effective_kernel():
     assert "5×5" in r.alt and "dilation_rate=1: effective kernel 3×3" in r.alt
 
 
-@pytest.mark.parametrize("kernels", [(3, 3), (3, 3, 3), (5, 3)])
-def test_receptive_field_matches_arithmetic(kernels):
-    size, _ = arithmetic.receptive_field([(k, 1, 1) for k in kernels])
-    r = _render("receptive-field", {"kernels": list(kernels)})
-    assert f"one output reads {size}×{size} cells" in r.alt
-    weights = sum(k * k for k in kernels)
-    assert f"= {weights} for the stack versus {size * size}" in r.alt
-
-
-def test_receptive_field_two_3x3_is_18_vs_25():
-    r = _render("receptive-field", {})
-    assert "9 + 9 = 18" in r.alt and "versus 25" in r.alt and "5×5" in r.alt
-
-
-def test_model_shapes_from_engine():
-    r = _render("model-shapes", {"input": "28x28", "channels": 1})
-    cur, ch, total = (28, 28), 1, 0
-    for f, k, s, pad in dg.MODEL_LAYERS:
-        spec = convfig.ConvSpec.make(cur, k, channels=ch, filters=f, strides=s, padding=pad)
-        assert f"(None, {', '.join(map(str, spec.output_shape))}), {spec.params} params" in r.alt
-        cur, ch, total = spec.out_spatial, f, total + spec.params
-    assert f"Total {total} parameters" in r.alt
-    assert "(None, 11, 11, 32)" in r.alt and total == 80 + 1168 + 4640
-
-
-def test_dims_alt_names_each_rank():
-    r = _render("dims", {})
-    for name, sample in (("Conv1D", "(10, 4)"), ("Conv2D", "(6, 6, 3)"), ("Conv3D", "(4, 5, 5, 2)")):
-        assert f"{name}: sample {sample}" in r.alt
-    assert "slides over 1 axis" in r.alt and "slides over 3 axes" in r.alt
-
-
 @pytest.mark.parametrize("fn,params", [
     (dg.render_coverage, {"input": [7]}),
     (dg.render_strides, {"input": [20, 20], "kernel": [1, 1], "strides": [1, 1]}),
     (dg.render_dilation, {"input": [4, 4], "kernel": [3, 3], "dilation": [3, 3]}),
-    (dg.render_receptive_field, {"kernels": [7, 7, 7]}),
-    (dg.render_model_shapes, {"input": [4, 4]}),
 ])
 def test_bad_params_raise_convfig_error(fn, params):
     with pytest.raises(convfig.ConvfigError):

@@ -221,3 +221,38 @@ def layered(cells: Sequence[Box], between: Sequence[Item] = ()) -> list[Item]:
                             size=c.size, bold=c.bold, text_dy=c.text_dy, key=c.key)
                         for c in cells if c.hatch is None and (c.text or c.key)]
     return under + list(between) + over
+
+
+
+def extent(items: Iterable[Item]) -> tuple[float, float]:
+    """(right, bottom) in px of everything the items cover, labels measured in their font: size a Layout
+    to fit its content (add the margin yourself).
+
+    >>> extent([Box(10, 5, 20, 30), Label(0, 50, "wide label", 10)])       # the label is 70 px wide
+    (70, 50)
+    """
+    right = bottom = 0.0
+    for it in items:
+        if isinstance(it, Box):
+            x1, y1 = it.x + it.w + it.lw / 2, it.y + it.h + it.lw / 2
+        elif isinstance(it, Label):
+            m = tx.mask(it.text, it.size, it.bold, it.mono)
+            h, w = m.ink.shape
+            if it.rotate:
+                x1, y1 = it.x + h / 2, it.y + w / 2
+            else:
+                x0, y0 = tx.place(m, it.x, it.y, it.ha, it.va)
+                x1, y1 = x0 + w, y0 + h
+        else:
+            g = it.lw + (it.head if isinstance(it, Line) and it.arrow else 0)
+            x1, y1 = max(p[0] for p in it.points) + g, max(p[1] for p in it.points) + g
+        right, bottom = max(right, x1), max(bottom, y1)
+    return right, bottom
+
+
+def chip(x: float, y: float, text: str, *, fill: Colour, edge: Colour = "grid", size: float = 10, bold: bool = True,
+         pad: float = 6, height: float = 24, key: tuple | None = None) -> Box:
+    """A box fitted around one line of text, its left edge at x and centred on y: a shape or a count that the
+    reader should find at a glance (keyed, so tests read it back)."""
+    return Box(x, y - height / 2, tx.width(text, size, bold) + 2 * pad, height, fill=fill, edge=edge, text=text,
+               size=size, bold=bold, key=key)
