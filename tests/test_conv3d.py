@@ -1,0 +1,202 @@
+"""Conv3D animation: what the figure shows, read through its Layout (GUIDE §7, issue 7)."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import convfig
+from convfig.render import fmt
+from convfig.render.encode import encode
+from convfig.render.protocol import layout_of, render
+from convfig.render.registry import canonical_params, conv_spec, make_spec
+
+
+def _spec(params, theme="light"):
+    return make_spec("conv3d", params, theme)
+
+
+def _positions(params):
+    return conv_spec(canonical_params("conv3d", params)).positions
+
+
+def _trace(params):
+    cs = conv_spec(canonical_params("conv3d", params))
+    return convfig.trace_example(cs, seed=0)
+
+
+CASES = [
+    {"input": "4x4x4", "kernel": 2},
+    {"input": "3x3x3", "kernel": 3, "padding": "same"},
+    {"input": "5x5x5", "kernel": 3, "strides": 2, "padding": "same"},
+    {"input": "5x4x4", "kernel": "2x2x2", "dilation": "2x1x1"},
+    {"input": "3x3x3", "kernel": 2, "channels": 2, "filters": 2},
+]
+
+# non-square on every axis: 3x5x7 input, 2x2x3 kernel, strides (1, 1, 2) -> output 2x4x3
+NONSQ = {"input": "3x5x7", "kernel": "2x2x3", "strides": "1x1x2"}
+NONSQ_PAD = {"input": "2x3x4", "kernel": "2x3x2", "padding": "same"}
+NONSQ_CF = {"input": "2x3x4", "kernel": "1x2x2", "channels": 2, "filters": 3}
+
+
+@pytest.mark.parametrize("params", CASES)
+def test_one_frame_per_output_position(params):
+    r = render(_spec(params))
+    n = _positions(params)
+    assert len(r.frames) == n == len(r.steps) == len(r.durations_ms)
+    assert r.width >= 400
+    assert all(f.shape == r.frames[0].shape and f.dtype == np.uint8 for f in r.frames)
+    assert r.durations_ms[-1] > r.durations_ms[0]
+
+
+def test_deterministic_and_themes():
+    p = {"input": "3x3x3", "kernel": 2, "padding": "same"}
+    a, b = render(_spec(p)), render(_spec(p))
+    assert encode(a) == encode(b)
+    dark = render(_spec(p, "dark"))
+    assert dark.frames[0].shape == a.frames[0].shape
+    assert not np.array_equal(dark.frames[0], a.frames[0])
+    assert not np.array_equal(a.frames[0], a.frames[1])
+
+
+def test_fps_is_honoured():
+    r = render(_spec({**NONSQ, "fps": 5}))
+    assert r.durations_ms[:-1] == [200] * (len(r.frames) - 1)
+    assert r.durations_ms[-1] >= 200
+    assert len(r.frames) == 2 * 4 * 3
+
+
+def test_alt_and_steps():
+    p = {"input": "4x4x4", "kernel": 2, "strides": 2}
+    r = render(_spec(p))
+    for word in ("Conv3D", "kernel", "strides", "padding", "4×4×4", "2×2×2", "(2, 2, 2, 1)"):
+        assert word in r.alt
+    spec = conv_spec(canonical_params("conv3d", p))
+    x, k, b = convfig.example(spec, 0)
+    out = convfig.conv(x, k, b, strides=2)
+    for i, (pos, step) in enumerate(zip(np.ndindex(*spec.out_spatial), r.steps)):
+        assert step.startswith(f"Step {i + 1} of 8: output voxel {pos}")
+        assert step.endswith(f"the sum is {fmt.num(out[pos][0])}.")
+
+
+def test_bad_input_rank():
+    with pytest.raises(convfig.ConvfigError):
+        _spec({"input": "4x4"})
+    with pytest.raises(convfig.ConvfigError):
+        _spec({"input": "4x4x4", "padding": "causal"})
+
+
+# ------------------------------------------------------------------ reading the picture through the Layout
+@pytest.mark.parametrize("params", [NONSQ, NONSQ_PAD, CASES[2]])
+def test_every_output_voxel_shows_the_engine_value_at_its_place(params):
+    lay = layout_of(_spec(params))
+    cs = conv_spec(canonical_params("conv3d", params))
+    x, k, b = convfig.example(cs, 0)
+    out = convfig.conv(x, k, b, strides=cs.strides, padding=cs.padding, dilation_rate=cs.dilation_rate)
+    last = len(lay.steps) - 1
+    oD, oH, oW = cs.out_spatial
+    assert set(lay.grid("output", last)) == set(np.ndindex(oD, oH, oW))
+
+    def centre(*idx):
+        it = lay.at(("output", idx), last)
+        return it.x + it.w / 2, it.y + it.h / 2
+
+    for d, r, c in np.ndindex(oD, oH, oW):
+        assert lay.text_at(("output", (d, r, c)), last) == fmt.num(out[d, r, c, 0]), (d, r, c)
+        x, y = centre(d, r, c)
+        if c + 1 < oW:
+            xr, yr = centre(d, r, c + 1)
+            assert xr > x and yr == y
+        if r + 1 < oH:
+            xb, yb = centre(d, r + 1, c)
+            assert yb > y and xb == x
+        if d + 1 < oD:   # the next depth slice is its own grid, further on
+            assert centre(d + 1, r, c) != (x, y)
+
+
+def test_each_step_writes_its_voxel_with_the_traced_sum():
+    lay = layout_of(_spec(NONSQ))
+    tr = _trace(NONSQ)
+    for i, st in enumerate(tr.steps):
+        written = [it for it in lay.steps[i].keep if getattr(it, "key", None) and it.key[0] == "output"]
+        assert [it.key[1] for it in written] == [tuple(int(v) for v in st.out_pos)]
+        assert written[0].text == fmt.num(st.sums[0])
+        if i + 1 < len(tr.steps):   # not written before its step
+            nxt = tuple(int(v) for v in tr.steps[i + 1].out_pos)
+            assert lay.text_at(("output", nxt), i) is None
+
+
+@pytest.mark.parametrize("params", [NONSQ, NONSQ_PAD])
+def test_the_window_covers_the_traced_input_cells(params):
+    lay = layout_of(_spec(params))
+    tr = _trace(params)
+    for t, st in enumerate(tr.steps):
+        want = tuple(("input", (int(d), int(r), int(c))) for d, r, c in itertools.product(*st.window))
+        assert lay.steps[t].window == want, t
+        # the highlighted cells of the depth-slice insets are the window's real cells, in every slice shown
+        hi = {it.key[1] for it in lay.steps[t].show
+              if getattr(it, "key", None) and it.key[0] == "input" and it.fill == "window_fill"}
+        real = {(int(d), int(r), int(c)) for (d, r, c), pad in zip(itertools.product(*st.window), st.is_pad.ravel())
+                if not pad}
+        assert hi == real, t
+
+
+def test_slices_show_the_padded_input_and_padding_as_zero():
+    params = NONSQ_PAD
+    lay = layout_of(_spec(params))
+    tr = _trace(params)
+    for t in (0, len(tr.steps) // 2, len(tr.steps) - 1):
+        shown = lay.grid("input", t)
+        depths = {int(d) for d in tr.steps[t].window[0]}
+        assert {k[0] for k in shown} == depths
+        for (d, r, c), s in shown.items():
+            assert s == fmt.num(tr.padded[d, r, c, 0])
+        pads = [it for it in lay.steps[t].show if getattr(it, "key", None) and it.key[0] == "input"
+                and it.hatch is not None]
+        assert pads and all(it.text == "0" and it.dash for it in pads)
+
+
+def test_weights_products_and_sums_are_the_trace_numbers():
+    lay = layout_of(_spec(NONSQ))
+    tr = _trace(NONSQ)
+    kD, kH, kW = tr.spec.kernel_size
+    for kd, r, c in np.ndindex(kD, kH, kW):
+        assert lay.text_at(("kernel", (kd, r, c))) == fmt.num(tr.kernel[kd, r, c, 0, 0])
+    for t in (0, 5, len(tr.steps) - 1):
+        st = tr.steps[t]
+        for kd, r, c in np.ndindex(kD, kH, kW):
+            assert lay.text_at(("product", (kd, r, c)), t) == fmt.num(st.products[kd, r, c, 0, 0])
+        slice_sums = [float(st.products[kd].sum()) for kd in range(kD)]
+        for kd in range(kD):
+            assert lay.text_at(("slice_sum", (kd,)), t).endswith(f"slice sum {fmt.num(slice_sums[kd])}")
+        pos = ", ".join(str(int(v)) for v in st.out_pos)
+        want = f"sum = {' + '.join(fmt.paren(v) for v in slice_sums)} = {fmt.num(st.sums[0])}"
+        assert lay.text_at(("sum", (0,)), t) == f"{want}  →  output[{pos}]"
+        assert f"the sum is {fmt.num(st.sums[0])}." in lay.steps[t].text
+        assert f"add up to {' + '.join(fmt.paren(v) for v in slice_sums)}," in lay.steps[t].text
+
+
+def test_negative_values_keep_their_minus_sign():
+    lay = layout_of(_spec(NONSQ))
+    tr = _trace(NONSQ)
+    assert (tr.output < 0).any() and (tr.kernel < 0).any()
+    last = len(lay.steps) - 1
+    shown = lay.grid("output", last)
+    assert sum(s.startswith(fmt.MINUS) for s in shown.values()) == int((tr.output < 0).sum())
+    assert sum(s.startswith(fmt.MINUS) for s in lay.grid("kernel").values()) == int((tr.kernel < 0).sum())
+
+
+def test_channels_and_filters_keys():
+    lay = layout_of(_spec(NONSQ_CF))
+    tr = _trace(NONSQ_CF)
+    last = len(lay.steps) - 1
+    oD, oH, oW = tr.spec.out_spatial
+    assert set(lay.grid("output", last)) == set(np.ndindex(oD, oH, oW, 3))
+    for d, r, c, f in np.ndindex(oD, oH, oW, 3):
+        assert lay.text_at(("output", (d, r, c, f)), last) == fmt.num(tr.output[d, r, c, f])
+    st = tr.steps[0]
+    assert lay.steps[0].window == tuple(("input", (int(d), int(r), int(c), ch))
+                                        for d, r, c, ch in itertools.product(*st.window, range(2)))
+    for f in range(3):
+        assert lay.text_at(("sum", (f,)), 0).startswith(f"filter {f}: sum = ")
+        assert lay.text_at(("sum", (f,)), 0).split("  →")[0].endswith(f"= {fmt.num(st.sums[f])}")
