@@ -177,6 +177,40 @@ def test_window_at_each_step_covers_the_traces_cells_on_every_channel(params):
 
 
 @pytest.mark.parametrize("params", NON_SQUARE)
+def test_window_outline_frames_the_read_cells_on_every_channel(params):
+    cs, t, _ = _engine(params)
+    lay = layout_of(make_spec("channels", params))
+    assert len(lay.steps) == len(t.steps)
+    for step in lay.steps:
+        outlines = [it for it in step.show if isinstance(it, Box) and it.edge == "window" and not it.fill]
+        assert len(outlines) == cs.channels
+        for ch, box in enumerate(outlines):
+            cells = [lay.at(k) for k in step.window if k[1][-1] == ch]
+            assert box.x == min(c.x for c in cells) and box.y == min(c.y for c in cells)
+            assert box.x + box.w == max(c.x + c.w for c in cells) and box.y + box.h == max(c.y + c.h for c in cells)
+
+
+@pytest.mark.parametrize("params", NON_SQUARE[:1] + NON_SQUARE[4:5])
+def test_input_cells_sit_in_rows_and_columns_channels_side_by_side(params):
+    cs, t, _ = _engine(params)
+    lay = layout_of(make_spec("channels", params))
+    *space, n_ch = t.padded.shape
+    for idx in np.ndindex(*t.padded.shape):
+        *pos, ch = idx
+        box = lay.at(("input", idx))
+        right = tuple(pos[:-1]) + (pos[-1] + 1, ch)
+        if pos[-1] + 1 < space[-1]:
+            nb = lay.at(("input", right))
+            assert nb.y == box.y and nb.x == box.x + box.w
+        if cs.rank == 2 and pos[0] + 1 < space[0]:
+            nb = lay.at(("input", (pos[0] + 1, pos[1], ch)))
+            assert nb.x == box.x and nb.y == box.y + box.h
+        if ch + 1 < n_ch:       # the next channel is a card to the right, rows level
+            nb = lay.at(("input", tuple(pos) + (ch + 1,)))
+            assert nb.y == box.y and nb.x > box.x + (space[-1] - pos[-1]) * box.w - 1
+
+
+@pytest.mark.parametrize("params", NON_SQUARE)
 def test_inputs_and_kernel_slices_show_the_engines_numbers(params):
     cs, t, _ = _engine(params)
     lay = layout_of(make_spec("channels", params))
