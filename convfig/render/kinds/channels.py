@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convfig.compute import Step as TraceStep
 from convfig.compute import Trace, trace_example
 from convfig.errors import ConvfigError
 from convfig.render import fmt, parts
@@ -39,6 +40,7 @@ from convfig.render.layout import Box, Item, Label, Layout, Line, Step
 from convfig.render.registry import conv_spec
 from convfig.render.style import FONT_CAPTION, FONT_LABEL, FONT_SMALL, FONT_TITLE, MIN_WIDTH_PX
 from convfig.render.types import FigureSpec
+from convfig.spec import ConvSpec
 
 MAX_WIDTH = 900
 MAX_STACK = 8          # channels / filters the figure can draw side by side / one under the other
@@ -104,7 +106,7 @@ class _Geo:
         return self.y_f0 + self.row_h * self.n_rows + 2
 
 
-def _geometry(cs) -> _Geo:
+def _geometry(cs: ConvSpec) -> _Geo:
     hp, wp = _as2d(cs.padded_shape)
     kh, kw = _as2d(cs.kernel_size)
     ho, wo = _as2d(cs.out_spatial)
@@ -133,12 +135,12 @@ def _stack(x: float, y: float, n: int, fill: str) -> tuple[list[Item], float]:
     return [Box(x + i * 5, y + i * 5, 22, 18, fill=fill, edge="fg") for i in range(k)], x + (k - 1) * 5 + 22
 
 
-def _title(cs) -> str:
+def _title(cs: ConvSpec) -> str:
     return (f"{cs.layer_name}: {_plural(cs.channels, 'input channel')} {fmt.TIMES} "
             f"{_plural(cs.filters, 'filter')}" + (f", groups={cs.groups}" if cs.groups > 1 else ""))
 
 
-def _head_texts(cs) -> tuple[str, str, str, str]:
+def _head_texts(cs: ConvSpec) -> tuple[str, str, str, str]:
     """Input label, its muted line, output label, its muted line."""
     C, F = cs.channels, cs.filters
     return (f"input {fmt.shape(tuple(cs.input_shape) + (C,))}",
@@ -146,7 +148,7 @@ def _head_texts(cs) -> tuple[str, str, str, str]:
             f"output {fmt.shape(cs.output_shape)}", f"{_plural(F, 'map')} = last dim")
 
 
-def _head_widths(cs, fsmall: float) -> tuple[float, float]:
+def _head_widths(cs: ConvSpec, fsmall: float) -> tuple[float, float]:
     """Widths of the left (input) and right (output) header blocks, icons included."""
     a, b, c, d = _head_texts(cs)
     left = 22 + (min(cs.channels, 6) - 1) * 5 + 10 + max(tx.width(a, FONT_LABEL, True), tx.width(b, fsmall))
@@ -154,7 +156,7 @@ def _head_widths(cs, fsmall: float) -> tuple[float, float]:
     return left, right
 
 
-def _header(cs, g: _Geo) -> list[Item]:
+def _header(cs: ConvSpec, g: _Geo) -> list[Item]:
     in_lab, chan_txt, out_lab, maps = _head_texts(cs)
     items: list[Item] = [Label(M, 18, _title(cs), FONT_TITLE, bold=True, va="center")]
     icon, xi = _stack(M, 36, cs.channels, "input_fill")
@@ -168,16 +170,21 @@ def _header(cs, g: _Geo) -> list[Item]:
     return items
 
 
-def _is_pad(cs, r: int, q: int) -> bool:
+def _is_pad(cs: ConvSpec, r: int, q: int) -> bool:
     """Is display cell (r, q) of the padded input a padding cell? (pads from the engine's arithmetic)"""
     pads = [(0, 0), cs.pads[0]] if cs.rank == 1 else list(cs.pads)
     shape = _as2d(cs.input_shape)
     return not (0 <= r - pads[0][0] < shape[0] and 0 <= q - pads[1][0] < shape[1])
 
 
-def _in_cell(cs, tr: Trace, g: _Geo, r: int, q: int, ch: int, lit: bool) -> Box:
+def _in_index(cs: ConvSpec, r: int, q: int, ch: int) -> tuple[int, ...]:
+    """Padded-input (and key) index of display cell (r, q) of channel ch: (t, ch) in 1D, (r, c, ch) in 2D."""
+    return (q, ch) if cs.rank == 1 else (r, q, ch)
+
+
+def _in_cell(cs: ConvSpec, tr: Trace, g: _Geo, r: int, q: int, ch: int, lit: bool) -> Box:
     """Input cell (r, q) of channel ch (display coordinates), plain or under the window."""
-    idx = (q, ch) if cs.rank == 1 else (r, q, ch)
+    idx = _in_index(cs, r, q, ch)
     s = fmt.num(tr.padded[idx])
     pad = _is_pad(cs, r, q)
     fill = "window_fill" if lit else "pad_fill" if pad else "input_fill"
@@ -186,7 +193,7 @@ def _in_cell(cs, tr: Trace, g: _Geo, r: int, q: int, ch: int, lit: bool) -> Box:
                key=("input", idx))
 
 
-def _inputs(cs, tr: Trace, g: _Geo) -> list[Item]:
+def _inputs(cs: ConvSpec, tr: Trace, g: _Geo) -> list[Item]:
     items: list[Item] = []
     for ch in range(cs.channels):
         cx = g.card_x(ch)
@@ -197,7 +204,7 @@ def _inputs(cs, tr: Trace, g: _Geo) -> list[Item]:
     return items
 
 
-def _filter_label(cs, g: _Geo, f: int) -> str:
+def _filter_label(cs: ConvSpec, g: _Geo, f: int) -> str:
     cg, grp = cs.channels // cs.groups, f // (cs.filters // cs.groups)
     ksl, kshape = fmt.shape(cs.kernel_size), fmt.shape(tuple(cs.kernel_size) + (cg,))
     lab = f"filter {f} {fmt.DOT} kernel {kshape}: one {ksl} slice per input channel"
@@ -208,7 +215,7 @@ def _filter_label(cs, g: _Geo, f: int) -> str:
     return lab
 
 
-def _slice(cs, tr: Trace, g: _Geo, f: int, ch: int) -> list[Item]:
+def _slice(cs: ConvSpec, tr: Trace, g: _Geo, f: int, ch: int) -> list[Item]:
     """The kernel slice of filter f under input channel ch (or a dashed 'not in group' box)."""
     cg = cs.channels // cs.groups
     grp = f // (cs.filters // cs.groups)
@@ -232,7 +239,7 @@ def _slice(cs, tr: Trace, g: _Geo, f: int, ch: int) -> list[Item]:
     return items
 
 
-def _filters(cs, tr: Trace, g: _Geo) -> list[Item]:
+def _filters(cs: ConvSpec, tr: Trace, g: _Geo) -> list[Item]:
     items: list[Item] = []
     for f in range(cs.filters):
         yf, ys = g.y_f0 + f * g.row_h, g.slice_y(f)
@@ -249,7 +256,7 @@ def _filters(cs, tr: Trace, g: _Geo) -> list[Item]:
     return items
 
 
-def _note(cs) -> list[str]:
+def _note(cs: ConvSpec) -> list[str]:
     C, G, ks = cs.channels, cs.groups, fmt.shape(cs.kernel_size)
     if C == 1:
         lines = [f"With one input channel each filter is a single {ks} kernel.",
@@ -265,7 +272,7 @@ def _note(cs) -> list[str]:
     return lines
 
 
-def _shapes_line(cs) -> str:
+def _shapes_line(cs: ConvSpec) -> str:
     cg, F = cs.channels // cs.groups, cs.filters
     kparts = fmt.TIMES.join(str(k) for k in cs.kernel_size)
     return (f"input {fmt.tuple_str(tuple(cs.input_shape) + (cs.channels,))} {fmt.ARROW} output "
@@ -279,7 +286,7 @@ def _step_line(tr: Trace, i: int) -> str:
     return f"step {i + 1}/{len(tr.steps)}: output[{pos}, :] \u2014 the window at the same place on every channel"
 
 
-def _footer(cs, g: _Geo) -> tuple[list[Item], float]:
+def _footer(cs: ConvSpec, g: _Geo) -> tuple[list[Item], float]:
     """Note lines and the caption (Keras call, shapes) under the step line; returns (items, figure height)."""
     y = g.y_note
     items: list[Item] = [Label(M, y + 8 + 16 * i, s, g.fsmall + 1, "muted", va="center")
@@ -291,34 +298,34 @@ def _footer(cs, g: _Geo) -> tuple[list[Item], float]:
     return items, y_cap + 20
 
 
-def _out_key(cs, pos: tuple[int, ...], f: int) -> tuple:
+def _out_key(cs: ConvSpec, pos: tuple[int, ...], f: int) -> tuple:
     return ("output", tuple(int(p) for p in pos) + (f,))
 
 
-def _partials(cs, st, f: int) -> list[float]:
+def _partials(cs: ConvSpec, st: TraceStep, f: int) -> list[float]:
     """Per-channel partial sums of filter f at this step (the engine's products summed per channel)."""
     prods = np.asarray(st.products)
     return [float(prods[..., cl, f].sum()) for cl in range(cs.channels // cs.groups)]
 
 
-def _window(cs, tr: Trace, g: _Geo, st) -> tuple[tuple, list[Item]]:
+def _window(cs: ConvSpec, tr: Trace, g: _Geo, st: TraceStep) -> tuple[tuple, list[Item]]:
     """Input keys read at this step on every channel, and the lit cells plus one outline per channel."""
     rows = [0] if cs.rank == 1 else [int(v) for v in st.window[0]]
     cols = [int(v) for v in st.window[-1]]
-    keys, items = [], []
+    keys: list[tuple] = []
+    items: list[Item] = []
     dashed = max(cs.dilation_rate) > 1
     for ch in range(cs.channels):
         for r in rows:
             for q in cols:
-                cell = _in_cell(cs, tr, g, r, q, ch, True)
-                keys.append(cell.key)
-                items.append(cell)
+                keys.append(("input", _in_index(cs, r, q, ch)))
+                items.append(_in_cell(cs, tr, g, r, q, ch, True))
         items.append(Box(g.card_x(ch) + cols[0] * g.c, g.y_in + rows[0] * g.c, (cols[-1] - cols[0] + 1) * g.c,
                          (rows[-1] - rows[0] + 1) * g.c, edge="window", lw=2.6, dash=dashed))
     return tuple(keys), items
 
 
-def _step(cs, tr: Trace, g: _Geo, i: int, y_step: float) -> Step:
+def _step(cs: ConvSpec, tr: Trace, g: _Geo, i: int, y_step: float) -> Step:
     st = tr.steps[i]
     rq = (0, int(st.out_pos[0])) if cs.rank == 1 else (int(st.out_pos[0]), int(st.out_pos[1]))
     keys, show = _window(cs, tr, g, st)
@@ -347,7 +354,7 @@ def _step(cs, tr: Trace, g: _Geo, i: int, y_step: float) -> Step:
     return Step(f"Output position ({pos}): " + "; ".join(described) + ".", keep=keep, show=show, window=keys)
 
 
-def _alt(cs, tr: Trace) -> str:
+def _alt(cs: ConvSpec, tr: Trace) -> str:
     C, F, cg = cs.channels, cs.filters, cs.channels // cs.groups
     return (f"Animation of {cs.keras_call()} on an input of shape {fmt.tuple_str(tuple(cs.input_shape) + (C,))} "
             f"({_plural(C, 'channel')}, padding {cs.describe_padding()}"
