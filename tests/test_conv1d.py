@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 import convfig
-from convfig.render import fmt, protocol
-from convfig.render.canvas import Raster
+from convfig.render import canvas, fmt, protocol
 from convfig.render.encode import encode
 from convfig.render.layout import Box, Label, Line
 from convfig.render.registry import conv_spec, make_spec
@@ -298,10 +297,29 @@ def test_pixels_show_written_outputs():
     lay = protocol.layout_of(spec)
     step = 1
     img = protocol.pixels_of(lay, "light", step)
-    rgb = Raster(1, 1, get_theme("light")).rgb
+    rgb = canvas.Raster(1, 1, get_theme("light")).rgb
     for t in range(len(lay.steps)):
         for f in range(3):
             cell = lay.at(("output", (t, f)), len(lay.steps) - 1)
             px = img[int(cell.y) + 4, int(cell.x) + 4].tolist()
             want = "output_fill" if t < step else "output_new" if t == step else "output_empty"
             assert px == list(rgb(want)), (t, f)
+
+
+@pytest.mark.parametrize("params", [
+    {"input": 3, "kernel": 5, "padding": "same", "filters": 2},      # sum line wider than the grid
+    {"input": 8, "kernel": 5, "padding": "causal", "dilation": 3},   # one future cell at the edge
+    {"input": 9, "kernel": 2, "padding": "causal"},                  # short gap left of "now"
+    {"input": 6, "kernel": 2, "padding": 1, "channels": 2, "filters": 2},
+])
+def test_nothing_clipped_and_no_text_overlaps(params):
+    lay = protocol.layout_of(spec_of(params))
+    for st in range(len(lay.steps)):
+        items = list(lay.items) + lay.steps[st].keep + lay.steps[st].show
+        for it in items:
+            x0, y0, x1, y1 = canvas.bbox(it, lay.levels)
+            assert x0 >= -3 and y0 >= -3 and x1 <= lay.width + 3 and y1 <= lay.height + 3, it
+        boxes = [canvas.bbox(it, lay.levels) for it in items if isinstance(it, Label) and it.plate is None]
+        for i, a in enumerate(boxes):   # bbox() pads labels by 3 px: overlaps of more than that are real
+            for b in boxes[i + 1:]:
+                assert not (a[0] < b[2] - 7 and b[0] < a[2] - 7 and a[1] < b[3] - 7 and b[1] < a[3] - 7), (st, a, b)

@@ -255,11 +255,10 @@ def _causal_items(g: _Geo, st) -> list[Item]:
                 out.append(Box(g.cx(pi), g.y_in[c], cell, cell, fill="future", edge="grid",
                                text=fmt.num(tr.padded[pi, c]), color="muted",
                                key=("input", (pi,) if C == 1 else (pi, c))))
-        lx = g.cx(before + now + 1) + 3
+        lx = g.cx(before + now + 1) + 3         # the longest label that fits (none: the grey cell says it)
         words = (f"future (not read) {fmt.ARROW}", f"future {fmt.ARROW}", "future")
-        label = next((w for w in words if lx + tx.width(w, SMALL, bold=True) <= g.width - MARGIN), words[-1])
-        out.append(Label(min(lx, g.width - MARGIN - tx.width(label, SMALL, bold=True)), g.y_group, label, SMALL,
-                         "muted", bold=True))
+        out += [Label(lx, g.y_group, w, SMALL, "muted", bold=True) for w in words
+                if lx + tx.width(w, SMALL, bold=True) <= g.width - 2][:1]
     x = g.cx(before + now) + cell / 2
     out.append(Label(x, g.y_idx, str(now), SMALL, "fg", bold=True, ha="center", va="center", plate="bg"))
     out.append(Label(x, g.y_group, "now", SMALL, "weight", bold=True, ha="center"))
@@ -300,9 +299,10 @@ def _kernel_items(g: _Geo, st) -> tuple[list[Item], list[tuple[float, float]]]:
                                text=fmt.num(st.products[tap, j, f]), key=("product", idx)))
                 terms.append(float(st.products[tap, j, f]))
         expr = _sum_line(g, st, f, terms)
-        wpx = tx.width(expr, SUM_SIZE, bold=True)
+        size = tx.fit(expr, SUM_SIZE, g.width - 2 * MARGIN, bold=True)
+        wpx = tx.width(expr, size, bold=True)
         xs = max(min(g.cx(win[0]), g.width - MARGIN - wpx), MARGIN)
-        out.append(Label(xs, g.y_sum[f], expr, SUM_SIZE, bold=True, key=("sum", (f,))))
+        out.append(Label(xs, g.y_sum[f], expr, size, bold=True, key=("sum", (f,))))
         spans.append((xs, wpx))
     return out, spans
 
