@@ -2,7 +2,7 @@
 PY      := .venv/bin/python
 STAMP   := .venv/.stamp-$(shell sha256sum pyproject.toml | cut -c1-16)
 
-.PHONY: venv test lint site serve bench clean
+.PHONY: venv test lint typecheck site serve bench floors clean
 
 venv: $(STAMP)
 
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	.venv/bin/ruff check .
 
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+# ruff, mypy (files: [tool.mypy] in pyproject.toml), then pytest (docstring examples run in tests/test_doctests.py)
 test: $(STAMP)
 	.venv/bin/ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 # the site: site/ (Pages), site-offline/ (file://, no network) and its zip. Figures come from .cache/convfig.
@@ -34,6 +39,10 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# the engine tests with the oldest numpy/matplotlib/pillow/tqdm pyproject.toml allows, in a throwaway venv
+floors:
+	python3 bench/floors.py
 
 clean:
 	rm -rf site site-offline site-offline.zip .cache

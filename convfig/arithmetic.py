@@ -10,18 +10,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from math import ceil, prod
+from typing import Any
 
 import numpy as np
 
 
 def effective_kernel(k: int, d: int = 1) -> int:
-    """Span of a dilated kernel: (k - 1) * d + 1."""
+    """Span of a dilated kernel: (k - 1) * d + 1.
+
+    >>> effective_kernel(3, 2)
+    5
+    """
     return (k - 1) * d + 1
 
 
 def padding_amounts(n: int, k: int, s: int, d: int, padding: str) -> tuple[int, int]:
-    """(before, after) zero cells Keras adds on one axis for a named padding."""
+    """(before, after) zero cells Keras adds on one axis for a named padding.
+
+    >>> padding_amounts(6, 3, 2, 1, "same"), padding_amounts(8, 3, 1, 3, "causal")
+    ((0, 1), (6, 0))
+    """
     ke = effective_kernel(k, d)
     if padding == "valid":
         return (0, 0)
@@ -36,29 +46,41 @@ def padding_amounts(n: int, k: int, s: int, d: int, padding: str) -> tuple[int, 
 
 
 def conv_length(n: int, ke: int, s: int, before: int, after: int) -> int:
-    """Output length on one axis: floor((n + before + after - ke) / s) + 1."""
+    """Output length on one axis: floor((n + before + after - ke) / s) + 1.
+
+    >>> conv_length(7, 3, 2, 0, 0)
+    3
+    """
     return (n + before + after - ke) // s + 1
 
 
-def param_count(kernel_size, channels: int, filters: int, groups: int = 1, bias: bool = True) -> int:
-    """Weights + biases, as Keras model.summary() counts them."""
+def param_count(kernel_size: Sequence[int], channels: int, filters: int, groups: int = 1, bias: bool = True) -> int:
+    """Weights + biases, as Keras model.summary() counts them.
+
+    >>> param_count((3, 3), channels=3, filters=4)
+    112
+    """
     return prod(kernel_size) * (channels // groups) * filters + (filters if bias else 0)
 
 
-def _layer_axes(layer):
+def _layer_axes(layer: Any) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """(kernel_size, strides, dilation_rate) tuples of a ConvSpec or a (k, s, d) tuple of ints/tuples."""
     if hasattr(layer, "kernel_size"):
         return layer.kernel_size, layer.strides, layer.dilation_rate
     k, s, d = (tuple(v) if hasattr(v, "__len__") else (v,) for v in layer)
     rank = max(len(k), len(s), len(d))
-    return tuple(t * rank if len(t) == 1 else t for t in (k, s, d))
+    k, s, d = (t * rank if len(t) == 1 else t for t in (k, s, d))
+    return k, s, d
 
 
-def receptive_field(layers):
+def receptive_field(layers: Iterable[Any]) -> tuple[int, int] | tuple[tuple[int, int], ...]:
     """Receptive field (size, jump) of a stack of layers, per axis.
 
     Each layer is a ConvSpec or a (kernel, stride, dilation) tuple. Returns (size, jump) for rank 1,
     otherwise a tuple of (size, jump) per axis. Two 3x3 layers reach 5 cells, like one 5x5.
+
+    >>> receptive_field([((3, 3), 1, 1), ((3, 3), 2, 1)])
+    ((5, 2), (5, 2))
     """
     result = None
     for layer in layers:
@@ -73,7 +95,11 @@ def receptive_field(layers):
 
 
 def coverage_1d(n: int, k: int, s: int, d: int, before: int, after: int) -> list[int]:
-    """How many output positions read each of the n real input cells on one axis."""
+    """How many output positions read each of the n real input cells on one axis.
+
+    >>> coverage_1d(5, 3, 1, 1, 0, 0)
+    [1, 2, 3, 2, 1]
+    """
     counts = [0] * n
     for o in range(conv_length(n, effective_kernel(k, d), s, before, after)):
         for j in range(k):
@@ -83,10 +109,14 @@ def coverage_1d(n: int, k: int, s: int, d: int, before: int, after: int) -> list
     return counts
 
 
-def coverage_map(spec) -> np.ndarray:
+def coverage_map(spec: Any) -> np.ndarray:
     """Number of windows that read each input cell (ints, shape spec.input_shape).
 
     Corners are read once with valid padding, centre cells up to prod(kernel_size) times.
+
+    >>> from convfig.spec import ConvSpec
+    >>> coverage_map(ConvSpec.make((3, 3), 2)).tolist()
+    [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
     """
     out = np.ones((), dtype=int)
     for n, k, s, d, (b, a) in zip(spec.input_shape, spec.kernel_size, spec.strides,

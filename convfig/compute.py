@@ -2,23 +2,26 @@
 
 >>> import numpy as np
 >>> from convfig import conv
->>> conv(np.arange(5.0)[:, None], np.ones((3, 1, 1)))[:, 0]
-array([ 3.,  6.,  9.])
+>>> conv(np.arange(5.0)[:, None], np.ones((3, 1, 1)))[:, 0].tolist()
+[3.0, 6.0, 9.0]
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
 from convfig.errors import ConvfigError
-from convfig.spec import ConvSpec
+from convfig.spec import ConvSpec, IntOrInts, PaddingArg
 
 
-def _check_arrays(x, kernel, bias):
+def _check_arrays(x: Any, kernel: Any, bias: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:
     kernel = np.asarray(kernel)
     if kernel.ndim not in (3, 4, 5):
         raise ConvfigError(f"kernel must have shape (*kernel_size, channels // groups, filters) with 1-3 "
@@ -35,7 +38,8 @@ def _check_arrays(x, kernel, bias):
     return x, kernel, bias, rank
 
 
-def _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched) -> ConvSpec:
+def _spec_for(x: np.ndarray, kernel: np.ndarray, strides: IntOrInts, padding: PaddingArg,
+              dilation_rate: IntOrInts, groups: int, batched: bool) -> ConvSpec:
     spatial = x.shape[1:-1] if batched else x.shape[:-1]
     channels, cg = x.shape[-1], kernel.shape[-2]
     if not isinstance(groups, int) or groups < 1:
@@ -60,7 +64,7 @@ def _pad(x: np.ndarray, spec: ConvSpec) -> np.ndarray:
     return np.pad(x, ((0, 0),) + spec.pads + ((0, 0),))
 
 
-def _conv_batch(xb, kernel, bias, spec: ConvSpec) -> np.ndarray:
+def _conv_batch(xb: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None, spec: ConvSpec) -> np.ndarray:
     r, g = spec.rank, spec.groups
     w = _windows(_pad(xb, spec), spec)                          # (B, *O, C, *K)
     w = w.reshape(w.shape[: r + 1] + (g, spec.channels // g) + w.shape[r + 2:])
@@ -77,7 +81,8 @@ def _conv_batch(xb, kernel, bias, spec: ConvSpec) -> np.ndarray:
     return out
 
 
-def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, groups=1) -> np.ndarray:
+def conv(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None, *, strides: IntOrInts = 1,
+         padding: PaddingArg = "valid", dilation_rate: IntOrInts = 1, groups: int = 1) -> np.ndarray:
     """Keras-exact ConvND forward pass, channels last.
 
     x: (*spatial, channels) or (batch, *spatial, channels); kernel: (*kernel_size, channels // groups,
@@ -93,8 +98,8 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, g
     return out if batched else out[0]
 
 
-def output_shape(input_shape, kernel_size, *, filters, strides=1, padding="valid", dilation_rate=1,
-                 groups=1) -> tuple:
+def output_shape(input_shape: Sequence[int], kernel_size: IntOrInts, *, filters: int, strides: IntOrInts = 1,
+                 padding: PaddingArg = "valid", dilation_rate: IntOrInts = 1, groups: int = 1) -> tuple[int, ...]:
     """Per-sample output shape (*out_spatial, filters) for a per-sample input_shape (*spatial, channels).
 
     >>> output_shape((7, 7, 3), 3, filters=4, strides=2, padding="same")
@@ -139,7 +144,8 @@ class Trace:
         return len(self.steps)
 
 
-def trace(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, groups=1) -> Trace:
+def trace(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None, *, strides: IntOrInts = 1,
+          padding: PaddingArg = "valid", dilation_rate: IntOrInts = 1, groups: int = 1) -> Trace:
     """Convolve one sample and record each window: indices, padding mask, products and sums.
 
     >>> t = trace(np.arange(5.0)[:, None], np.ones((3, 1, 1)), padding="same")
@@ -178,7 +184,7 @@ def trace(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, 
     return Trace(spec, x, padded, kernel, bias, output, steps)
 
 
-def example(spec: ConvSpec, seed: int = 0):
+def example(spec: ConvSpec, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Small-integer input, kernel and zero bias for a spec, so sums can be checked by hand.
 
     >>> x, k, b = example(ConvSpec.make((5, 5), 3), seed=0)

@@ -92,7 +92,8 @@ class ParamError(ConvfigError):
         text = rule.format(input="input")
         super().__init__(f"{key} {_shown(value)} {text}" if sentence else f"{key}: {text}, got {_shown(value)}")
 
-    def __reduce__(self):  # picklable (errors cross process boundaries in batch rendering)
+    def __reduce__(self) -> tuple[type, tuple[str, object, str, bool]]:
+        # picklable: errors cross process boundaries in batch rendering
         return ParamError, (self.key, self.value, self.rule, self.sentence)
 
     def for_cli(self) -> str:

@@ -8,21 +8,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import prod
+from typing import Any
 
 from convfig import arithmetic as ar
 from convfig.errors import ConvfigError
+
+# what the public API accepts: one int for every axis or one per axis; a padding name, int or pairs
+IntOrInts = int | Sequence[int]
+PaddingArg = str | int | Sequence[int | Sequence[int]]
 
 PADDING_NAMES = ("valid", "same", "causal", "full")
 LAYER_NAMES = {1: "Conv1D", 2: "Conv2D", 3: "Conv3D"}
 
 
-def _is_int(v) -> bool:
+def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) or type(v).__name__.startswith(("int", "uint"))
 
 
-def per_axis(name: str, value, rank: int, *, minimum: int = 1) -> tuple[int, ...]:
+def per_axis(name: str, value: Any, rank: int, *, minimum: int = 1) -> tuple[int, ...]:
     """Broadcast an int to every axis, or check a per-axis sequence; each item >= minimum."""
     items = (value,) * rank if _is_int(value) else value
     if isinstance(items, str):
@@ -40,7 +46,7 @@ def per_axis(name: str, value, rank: int, *, minimum: int = 1) -> tuple[int, ...
     return tuple(int(v) for v in items)
 
 
-def _norm_padding(padding, rank: int):
+def _norm_padding(padding: Any, rank: int) -> str | tuple[tuple[int, int], ...]:
     """Return padding as a lower-case name or a tuple of (before, after) pairs."""
     if isinstance(padding, str):
         p = padding.lower()
@@ -89,28 +95,28 @@ class ConvSpec:
     groups: int
 
     @classmethod
-    def make(cls, input_shape, kernel_size, *, channels=1, filters=1, strides=1, padding="valid",
-             dilation_rate=1, groups=1) -> ConvSpec:
+    def make(cls, input_shape: IntOrInts, kernel_size: IntOrInts, *, channels: int = 1, filters: int = 1,
+             strides: IntOrInts = 1, padding: PaddingArg = "valid", dilation_rate: IntOrInts = 1,
+             groups: int = 1) -> ConvSpec:
         """Validate and normalise; ints broadcast to every axis. Raises ConvfigError."""
-        if _is_int(input_shape):
-            input_shape = (input_shape,)
+        raw: Any = input_shape
         try:
-            input_shape = tuple(input_shape)
+            shape = tuple((raw,) if _is_int(raw) else raw)
         except TypeError:
             raise ConvfigError(f"input_shape must be a tuple of spatial sizes, got {input_shape!r}") from None
-        rank = len(input_shape)
+        rank = len(shape)
         if not 1 <= rank <= 3:
-            raise ConvfigError(f"input_shape {input_shape!r} must have 1, 2 or 3 spatial axes "
+            raise ConvfigError(f"input_shape {shape!r} must have 1, 2 or 3 spatial axes "
                                f"(Conv1D, Conv2D, Conv3D), got {rank}")
-        input_shape = per_axis("input_shape", input_shape, rank)
-        kernel_size = per_axis("kernel_size", kernel_size, rank)
-        strides = per_axis("strides", strides, rank)
-        dilation_rate = per_axis("dilation_rate", dilation_rate, rank)
+        sizes = per_axis("input_shape", shape, rank)
+        kernel = per_axis("kernel_size", kernel_size, rank)
+        steps = per_axis("strides", strides, rank)
+        dilation = per_axis("dilation_rate", dilation_rate, rank)
         for name, v in (("channels", channels), ("filters", filters), ("groups", groups)):
             if not _is_int(v) or v < 1:
                 raise ConvfigError(f"{name} must be an integer >= 1, got {v!r}")
-        if max(strides) > 1 and max(dilation_rate) > 1:
-            raise ConvfigError(f"strides {strides} > 1 together with dilation_rate {dilation_rate} > 1: "
+        if max(steps) > 1 and max(dilation) > 1:
+            raise ConvfigError(f"strides {steps} > 1 together with dilation_rate {dilation} > 1: "
                                f"Keras refuses this combination")
         if channels % groups:
             raise ConvfigError(f"channels {channels} must be divisible by groups {groups} "
@@ -118,10 +124,9 @@ class ConvSpec:
         if filters % groups:
             raise ConvfigError(f"filters {filters} must be divisible by groups {groups} "
                                f"(Keras refuses otherwise)")
-        spec = cls(input_shape, int(channels), int(filters), kernel_size, strides,
-                   _norm_padding(padding, rank), dilation_rate, int(groups))
-        for axis, (n, (b, a), ke, k) in enumerate(zip(input_shape, spec.pads, spec.effective_kernel,
-                                                      kernel_size)):
+        spec = cls(sizes, int(channels), int(filters), kernel, steps, _norm_padding(padding, rank), dilation,
+                   int(groups))
+        for axis, (n, (b, a), ke, k) in enumerate(zip(sizes, spec.pads, spec.effective_kernel, kernel)):
             if n + b + a < ke:
                 dil = f" (dilated {ke})" if ke != k else ""
                 raise ConvfigError(f"kernel_size {k}{dil} is larger than the padded input {n + b + a} on "
@@ -188,7 +193,7 @@ class ConvSpec:
 
     def keras_call(self) -> str:
         """The Keras layer call(s) that produce this convolution."""
-        def compact(t):
+        def compact(t: tuple[int, ...]) -> str:
             return str(t[0]) if len(set(t)) == 1 else str(t)
 
         args = [f"filters={self.filters}", f"kernel_size={compact(self.kernel_size)}"]

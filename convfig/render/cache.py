@@ -81,9 +81,8 @@ def write_if_changed(path: str | os.PathLike, data: bytes) -> bool:
 class Cache:
     """Files of rendered figures by key: ``<key>.gif|png|svg``, ``<key>-frames/NNN.png``, ``<key>.json``."""
 
-    def __init__(self, root: str | os.PathLike | None = None) -> None:
-        root = root if root is not None else os.environ.get("CONVFIG_CACHE", DEFAULT_DIR)
-        self.root = Path(root)
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root if root is not None else os.environ.get("CONVFIG_CACHE", DEFAULT_DIR))
 
     def path(self, key: str, ext: str) -> Path:
         return self.root / f"{key}.{ext}"
