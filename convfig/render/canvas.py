@@ -55,9 +55,13 @@ def colours(items: Iterable[Item], theme: Theme) -> list[str]:
 
 def bbox(it: Item, levels: int = 0) -> tuple[int, int, int, int]:
     """Pixel box (x0, y0, x1, y1) of the 1x image that an item can touch."""
-    if isinstance(it, Box):
-        g = math.ceil(it.lw / 2) + 1
-        return (math.floor(it.x) - g, math.floor(it.y) - g, math.ceil(it.x + it.w) + g, math.ceil(it.y + it.h) + g)
+    if isinstance(it, Box):   # an outline reaches past the box; a fill stays inside it; text may overflow it
+        g = math.ceil(it.lw / 2) + 1 if it.edge is not None else 0
+        box = (math.floor(it.x) - g, math.floor(it.y) - g, math.ceil(it.x + it.w) + g, math.ceil(it.y + it.h) + g)
+        if not it.text.strip():
+            return box
+        x0, y0, x1, y1 = _label_box(_box_text(it), 1, levels)
+        return min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)
     if isinstance(it, Label):
         x0, y0, x1, y1 = _label_box(it, 1, levels)
         return x0 - 3, y0 - 3, x1 + 3, y1 + 3
@@ -65,6 +69,12 @@ def bbox(it: Item, levels: int = 0) -> tuple[int, int, int, int]:
     g = it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1
     return (math.floor(pts[:, 0].min() - g), math.floor(pts[:, 1].min() - g),
             math.ceil(pts[:, 0].max() + g), math.ceil(pts[:, 1].max() + g))
+
+
+def _box_text(it: Box) -> Label:
+    """The label a Box draws: its text centred in it (shifted down by text_dy)."""
+    return Label(it.x + it.w / 2, it.y + it.h / 2 + it.text_dy, it.text, it.size, it.color, it.bold,
+                 ha="center", va="center")
 
 
 def _label_box(it: Label, ss: int, levels: int) -> tuple[int, int, int, int]:
@@ -134,8 +144,7 @@ class Raster:
         if it.edge is not None:
             self._outline(x0, y0, x1, y1, it)
         if it.text:
-            self._label(Label(it.x + it.w / 2, it.y + it.h / 2 + it.text_dy, it.text, it.size, it.color,
-                              it.bold, ha="center", va="center"))
+            self._label(_box_text(it))
 
     def _outline(self, x0: float, y0: float, x1: float, y1: float, it: Box) -> None:
         t = max(1, round(it.lw * self.ss))
@@ -293,8 +302,7 @@ def _svg_item(it: Item, theme: Theme, hatches: list[str]) -> str:
             parts.append(f'<rect {_attrs(x=it.x, y=it.y, width=it.w, height=it.h, fill="none")} '
                          f'{_attrs(stroke=resolve(it.edge, theme), stroke_width=it.lw, stroke_dasharray=dash)}/>')
         if it.text:
-            parts.append(_svg_text(Label(it.x + it.w / 2, it.y + it.h / 2 + it.text_dy, it.text, it.size, it.color,
-                                         it.bold, ha="center", va="center"), theme))
+            parts.append(_svg_text(_box_text(it), theme))
         return "\n".join(parts)
     if isinstance(it, Label):
         return _svg_text(it, theme)

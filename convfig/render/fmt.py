@@ -97,20 +97,37 @@ def wrap(text: str, max_chars: int, sep: str = " + ", cont: str = "+ ") -> list[
 
 
 def wrap_call(call: str, max_chars: int) -> list[str]:
-    """Break a Keras call after commas so that each line has at most max_chars characters (if possible)."""
+    """Wrap a Keras call to lines of at most max_chars (if possible). A call too long: one layer per line
+    ("then" starts the next), a layer too long broken after the commas between its own arguments (never
+    inside a tuple), continuation lines indented 4.
+
+    >>> wrap_call("ZeroPadding2D(padding=((0, 1), (2, 0))) then Conv2D(filters=1, kernel_size=(2, 3))", 30)
+    ['ZeroPadding2D(padding=((0, 1), (2, 0)))', 'then Conv2D(filters=1,', '    kernel_size=(2, 3))']
+    """
     if len(call) <= max_chars:
         return [call]
-    parts = call.split(", ")
     lines: list[str] = []
-    cur = ""
-    for i, p in enumerate(parts):
-        piece = p + ("," if i < len(parts) - 1 else "")
-        if cur and len(cur) + 1 + len(piece) > max_chars:
-            lines.append(cur)
-            cur = "    " + piece
-        else:
-            cur = f"{cur} {piece}" if cur else piece
-    lines.append(cur)
+    for i, layer in enumerate(call.split(" then ")):
+        text = ("then " if i else "") + layer
+        if len(text) <= max_chars:
+            lines.append(text)
+            continue
+        depth, cuts = 0, []
+        for j, ch in enumerate(text):            # commas between the layer's own arguments
+            depth += ch == "("
+            depth -= ch == ")"
+            if ch == "," and depth == 1:
+                cuts.append(j + 1)
+        cur, start = "", 0
+        for cut in cuts + [len(text)]:
+            piece = text[start:cut].strip()
+            if cur and len(cur) + 1 + len(piece) > max_chars:
+                lines.append(cur)
+                cur = "    " + piece
+            else:
+                cur = f"{cur} {piece}" if cur else piece
+            start = cut
+        lines.append(cur)
     return lines
 
 

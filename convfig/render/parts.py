@@ -200,6 +200,37 @@ def swatch(x: float, y: float, label: str, *, fill: Colour, edge: Colour = "grid
     return [sq, Label(x + side + 8, y, label, size, "fg", va="center", key=key)], side + 8 + tx.width(label, size)
 
 
+def mono_slots(x: float, y: float, frames: Sequence[Sequence[str]], size: float, *, line_h: float = 18,
+               color: Colour = "fg", name: str = "equation") -> tuple[list[Item], list[list[Item]]]:
+    """Monospaced lines that change from frame to frame, one Label per character on a grid of
+    ``text.mono_advance(size)`` px (first baseline at y), keyed (name, (line, column)).
+
+    Returns (static, per_frame): characters equal in every frame are drawn once, the others in their frame only,
+    so the same glyph always lands on the same pixels and a frame redraws only what changes (small GIFs).
+
+    >>> static, per = mono_slots(0, 10, [["a = 1"], ["a = 2"]], 9)
+    >>> "".join(it.text for it in static), [[it.text for it in f] for f in per]
+    ('a=', [['1'], ['2']])
+    """
+    adv = tx.mono_advance(size)
+    n_lines = max(len(f) for f in frames)
+    rows = [[(list(f[i]) if i < len(f) else []) for i in range(n_lines)] for f in frames]
+    static: list[Item] = []
+    per: list[list[Item]] = [[] for _ in frames]
+    for i in range(n_lines):
+        for col in range(max(len(f[i]) for f in rows)):
+            chars = [f[i][col] if col < len(f[i]) else " " for f in rows]
+            place = (x + col * adv, y + i * line_h)
+            if all(ch == chars[0] for ch in chars):
+                if chars[0] != " ":
+                    static.append(Label(*place, chars[0], size, color, mono=True, key=(name, (i, col))))
+                continue
+            for k, ch in enumerate(chars):
+                if ch != " ":
+                    per[k].append(Label(*place, ch, size, color, mono=True, key=(name, (i, col))))
+    return static, per
+
+
 def frame(x: float, y: float, w: float, h: float, color: Colour = "fg", lw: float = 1.4,
           dash: bool = False) -> list[Item]:
     """The outline of a rectangle as four lines (square corners): unlike an outlined Box it covers only the
