@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                     "'python', sys.version.split()[0], 'numpy', numpy.__version__, 'matplotlib', "
                     "matplotlib.__version__, 'pillow', PIL.__version__, 'tqdm', tqdm.__version__)"], check=True)
     tests = pytest_args or [*TESTS, "--doctest-modules", *(d for d in DOCTESTS if (ROOT / d).exists())]
-    return subprocess.run([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT).returncode
+    return subprocess.run([str(py), "-m", "pytest", "-p", "no:cacheprovider", *tests], cwd=ROOT).returncode
 
 
 if __name__ == "__main__":
