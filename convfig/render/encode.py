@@ -85,11 +85,9 @@ class Palette:
             self.colors = np.concatenate([rgb[exact], cut])
             idx = _nearest(rgb, self.colors)
             idx[exact] = np.arange(n_exact, dtype=np.uint8)
-        self._seen = seen
         lut = seen                                       # reuse the buffer: code -> palette index
         lut[uniq] = idx
         self._lut = lut
-        self._known = uniq
         self.transparent = len(self.colors)              # first unused index
 
     def __len__(self) -> int:

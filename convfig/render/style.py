@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from convfig.render.types import ConvfigError
+from convfig.errors import ConvfigError
 
 STYLE_VERSION = "2"
 
