@@ -79,7 +79,8 @@ def _conv2d(sp: convfig.ConvSpec) -> list[Item]:
 
 def _conv3d(sp: convfig.ConvSpec) -> list[Item]:
     """The voxel volume with the kernel cube at its front top-left corner; arrows along its three axes."""
-    (d, h, w), k = sp.input_shape, tuple(sp.kernel_size)
+    (d, h, w), (kd, kh, kw) = sp.input_shape, sp.kernel_size
+    k = (kd, kh, kw)
     x0 = M + 2 * PW + 20
     ob = parts.Oblique(x0, TOP + 92, 22, depth=0.8)
     vol_fills = ("input_fill", Mix("input_fill", "bg", 0.35), Mix("input_fill", "fg", 0.12))

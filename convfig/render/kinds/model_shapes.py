@@ -44,7 +44,7 @@ def compute(spec: FigureSpec) -> Model:
     if len(spatial) != 2:
         raise ConvfigError(f"input: the model-shapes figure draws a Conv2D model on an image (e.g. 28x28), "
                            f"got {fmt.shape(spatial)}")
-    cur = spatial + (channels,)
+    cur: tuple[int, ...] = spatial + (channels,)
     layers, shapes = [], []
     for f, k, s, pad in MODEL_LAYERS:
         try:

@@ -19,6 +19,7 @@ Keys (what tests read):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def _centre(spec: convfig.ConvSpec) -> set[tuple[int, int]]:
 def compute(spec: FigureSpec) -> Field:
     p = spec.params
     layers = list(zip(p["kernels"], p["strides"], p["dilations"]))
-    size, jump = arithmetic.receptive_field(layers)
+    size, jump = cast(tuple[int, int], arithmetic.receptive_field(layers))      # one axis: (size, jump)
     n = size + 2 * jump
     if n > MAX_SIDE:
         raise ConvfigError(f"kernels: the stack reaches {size} cells, too wide to draw (at most "
@@ -126,7 +127,7 @@ def _weights(x: float, y: float, f: Field) -> list[Item]:
         yc = y + 30 + row * 32
         items.append(Label(x, yc, name + ":", FONT_CAPTION, va="center"))
         px = x + 74
-        cells = [(str(w), ("weights", i + 1)) for i, w in enumerate(terms)]
+        cells: list[tuple[str, tuple]] = [(str(w), ("weights", i + 1)) for i, w in enumerate(terms)]
         cells.append((str(total), ("weights", "stack" if terms else "single")))
         for j, (s, key) in enumerate(cells):
             if j:
