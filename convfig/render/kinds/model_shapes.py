@@ -84,7 +84,7 @@ def _column(i: int, m: Model, n_max: int) -> list[Item]:
     x0 = M + i * COL_W
     shape = m.input_shape if i == 0 else m.shapes[i - 1]
     fill = "input_fill" if i == 0 else "output_fill"
-    side = 34 + 86 * (max(shape[:-1]) / n_max)
+    side = round(34 + 86 * (max(shape[:-1]) / n_max))
     ybase = ICON_TOP + ICON_AREA - 16
     items = _icon(x0 + 6, ybase - side, side, shape[-1], fill, ("tensor", i))
     y = ICON_TOP + ICON_AREA + 22

@@ -131,9 +131,9 @@ def _weights(x: float, y: float, f: Field) -> list[Item]:
         cells.append((str(total), ("weights", "stack" if terms else "single")))
         for j, (s, key) in enumerate(cells):
             if j:
-                items.append(Label(px + 8, yc, "=" if j == len(cells) - 1 else "+", FONT_CAPTION, ha="center",
+                items.append(Label(px + 10, yc, "=" if j == len(cells) - 1 else "+", FONT_CAPTION, ha="center",
                                    va="center"))
-                px += 16
+                px += 20
             chips.append(parts.chip(px, yc, s, fill="window_fill", edge="window", size=FONT_CAPTION, pad=7, key=key))
             px += chips[-1].w
     stack, one = sum(f.stack_weights), f.single_weights
