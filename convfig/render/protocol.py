@@ -64,15 +64,17 @@ def animate(layout: Layout, theme_name: str, fps: int) -> Rendered:
     prev_boxes: list[tuple[int, int, int, int]] = []
     for st in layout.steps:
         r.draw_all(st.keep)
-        frame = r.copy()
-        frame.draw_all(st.show)
-        boxes = [_clip(canvas.bbox(it, layout.levels), layout) for it in st.keep + st.show]
+        shown = [_clip(canvas.bbox(it, layout.levels), layout) for it in st.show]
+        under = [(b, r.save(b)) for b in _merge(shown)]     # what the step's overlays cover, to put back after
+        r.draw_all(st.show)
         if frames is None:
-            frames = FrameSeq(frame.array())
+            frames = FrameSeq(r.array())
         else:
-            frames.append_patches([(y0, x0, frame.array((x0, y0, x1, y1)))
-                                   for x0, y0, x1, y1 in _merge(prev_boxes + boxes) if x1 > x0 and y1 > y0])
-        prev_boxes = [_clip(canvas.bbox(it, layout.levels), layout) for it in st.show]
+            boxes = prev_boxes + [_clip(canvas.bbox(it, layout.levels), layout) for it in st.keep] + shown
+            frames.append_patches([(y0, x0, r.array((x0, y0, x1, y1))) for x0, y0, x1, y1 in _merge(boxes)])
+        for b, pixels in under:
+            r.restore(b, pixels)
+        prev_boxes = shown
     assert frames is not None
     every = list(layout.items) + [it for st in layout.steps for it in st.keep + st.show]
     return Rendered(frames=frames, durations_ms=durations(len(frames), fps), alt=layout.alt,
@@ -100,17 +102,31 @@ def _clip(b: tuple[int, int, int, int], layout: Layout) -> tuple[int, int, int, 
     return max(0, b[0]), max(0, b[1]), min(layout.width, b[2]), min(layout.height, b[3])
 
 
-def _merge(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """Merge overlapping boxes so that no pixel is copied twice (keeps patches few and small)."""
-    out: list[list[int]] = []
-    for b in sorted(boxes):
-        for o in out:
-            if b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]:
-                o[:] = [min(o[0], b[0]), min(o[1], b[1]), max(o[2], b[2]), max(o[3], b[3])]
-                break
-        else:
-            out.append(list(b))
+def _merge(boxes: list[tuple[int, int, int, int]], slack: int = 2048) -> list[tuple[int, int, int, int]]:
+    """Disjoint patches covering the boxes: boxes that overlap, or whose union box adds at most ``slack``
+    pixels to their areas, become one (a patch costs more to copy and encode than a few extra pixels)."""
+    out = [list(b) for b in boxes if b[2] > b[0] and b[3] > b[1]]
+    merged = True
+    while merged:
+        merged = False
+        out.sort()
+        res: list[list[int]] = []
+        for b in out:
+            for o in res:
+                u = [min(o[0], b[0]), min(o[1], b[1]), max(o[2], b[2]), max(o[3], b[3])]
+                overlap = b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]
+                if overlap or _area(u) - _area(o) - _area(b) <= slack:
+                    o[:] = u
+                    merged = True
+                    break
+            else:
+                res.append(b)
+        out = res
     return [tuple(o) for o in out]  # type: ignore[misc]
+
+
+def _area(b: list[int]) -> int:
+    return (b[2] - b[0]) * (b[3] - b[1])
 
 
 def pixels_of(layout: Layout, theme_name: str, step: int | None = None) -> np.ndarray:
