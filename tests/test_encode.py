@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from convfig.render import make_spec, render, style
-from convfig.render.anim2d import render_conv2d
 from convfig.render.encode import Palette, encode, encode_gif, named_colours
 
 
@@ -112,7 +111,7 @@ def _walk(data: bytes):
 
 
 def test_gif_decodes_with_an_independent_lzw_decoder():
-    r = render_conv2d({"input": "4x4"}, "dark")
+    r = render(make_spec("conv2d", {"input": "4x4"}, "dark"))
     gif = encode_gif(r.frames, r.durations_ms, keep=r.palette_hint)
     table = np.frombuffer(gif[13:13 + 3 * (2 ** ((gif[10] & 7) + 1))], np.uint8).reshape(-1, 3)
     canvas = np.zeros(r.frames[0].shape, np.uint8)
@@ -128,9 +127,9 @@ def test_gif_decodes_with_an_independent_lzw_decoder():
 
 
 def test_conv2d_frames_use_few_exact_colours():
-    """anim2d draws with the theme colours and one blend per text/fill pair: the palette is exact."""
+    """conv2d draws with the theme colours and one blend per text/fill pair: the palette is exact."""
     for theme in ("light", "dark"):
-        r = render_conv2d({"input": "6x6", "padding": "same", "strides": 2}, theme)
+        r = render(make_spec("conv2d", {"input": "6x6", "padding": "same", "strides": 2}, theme))
         pal = Palette(r.frames, keep=r.palette_hint)
         assert len(pal) <= 31
         for f in (r.frames[0], r.frames[-1]):

@@ -1,6 +1,6 @@
-"""Figures for convfig: animations and diagrams drawn with matplotlib (Agg) from the engine's trace.
+"""Figures for convfig: animations and diagrams planned as Layouts from the engine's trace, drawn by one canvas.
 
-Importing this package is cheap; matplotlib is imported by the renderers when they are used.
+Importing this package is cheap; kind modules and the canvas are imported when a figure is drawn.
 
     from convfig.render import make_spec, render
     fig = render(make_spec("conv2d", {"input": "5x5", "padding": "same"}, "light"))
@@ -11,7 +11,6 @@ from convfig.render.registry import (
     DIAGRAM_KINDS,
     KINDS,
     figure_name,
-    get_renderer,
     make_spec,
     render,
 )
@@ -24,7 +23,6 @@ __all__ = [
     "FigureSpec",
     "Rendered",
     "figure_name",
-    "get_renderer",
     "make_spec",
     "render",
 ]

@@ -2,17 +2,16 @@
 
 This is data. ``make_spec(kind, params, theme)`` validates a request (strings like "5x5" accepted) and
 returns a FigureSpec with every parameter filled in, in canonical form; errors are ConvfigError naming
-the parameter. Render functions are imported lazily (``get_renderer``), so importing this module stays
-cheap and does not pull matplotlib in.
+the parameter. Kind modules (``convfig.render.kinds.<name>``) are imported only when a figure is drawn,
+so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from convfig.render.style import THEMES
 from convfig.render.types import FigureSpec
 
 __all__ = ["ANIMATED_KINDS", "COMMON_KEYS", "CONV_DEFAULTS", "DIAGRAM_KINDS", "KINDS", "Kind", "canonical_params",
-           "check_size", "conv_spec", "figure_name", "get_renderer", "make_spec", "render"]
+           "check_size", "conv_spec", "figure_name", "make_spec", "render"]
 
 # keys every kind accepts; they never change pixels ("caption" belongs to the page, "stepper" asks the
 # batch renderer for per-frame PNGs)
@@ -37,12 +36,15 @@ CONV_DEFAULTS: dict[str, Any] = {k: PARAMS[k].default for k in
 @dataclass(frozen=True)
 class Kind:
     name: str
-    module: str
-    function: str
     animated: bool
     defaults: dict = field(hash=False)
     description: str = ""
     ranks: tuple[int, ...] = (1, 2, 3)      # input ranks this kind draws
+
+    @property
+    def module(self) -> str:
+        """The module that plans this kind (see convfig.render.protocol)."""
+        return "convfig.render.kinds." + self.name.replace("-", "_")
 
     @property
     def keys(self) -> set[str]:
@@ -56,31 +58,31 @@ def _conv(rank_input: tuple[int, ...], **over: Any) -> dict[str, Any]:
 _WINDOW = {"input": (7, 7), "kernel": 3, "strides": 1, "padding": "valid", "dilation": 1}
 
 KINDS: dict[str, Kind] = {k.name: k for k in [
-    Kind("conv2d", "convfig.render.anim2d", "render_conv2d", True, _conv((5, 5)),
+    Kind("conv2d", True, _conv((5, 5)),
          "2D convolution sliding over a padded grid with the numbers", (2,)),
-    Kind("conv1d", "convfig.render.anim1d", "render_conv1d", True, _conv((8,)),
+    Kind("conv1d", True, _conv((8,)),
          "1D convolution over a sequence, time left to right (causal shows only the past is read)", (1,)),
-    Kind("conv3d", "convfig.render.anim3d", "render_conv3d", True, _conv((4, 4, 4)),
+    Kind("conv3d", True, _conv((4, 4, 4)),
          "3D convolution: kernel cube moving through a voxel volume", (3,)),
-    Kind("channels", "convfig.render.channels", "render_channels", True, _conv((4, 4), channels=3, filters=2),
+    Kind("channels", True, _conv((4, 4), channels=3, filters=2),
          "C input channels x F filters: one output map per filter, filters = last dim", (1, 2)),
     # diagrams (PNG + SVG). Diagram authors: adjust the defaults of your kinds here if needed.
-    Kind("padding-modes", "convfig.render.diagrams", "render_padding_modes", False,
+    Kind("padding-modes", False,
          {"input": (7,), "kernel": 3, "strides": 1, "dilation": 1, "seed": 0},
          "valid / same / causal / full side by side with pads before/after", (1,)),
-    Kind("coverage", "convfig.render.diagrams", "render_coverage", False, {**_WINDOW, "padding": "same"},
+    Kind("coverage", False, {**_WINDOW, "padding": "same"},
          "how many windows read each input cell (edge-coverage heatmap)", (2,)),
-    Kind("strides", "convfig.render.diagrams", "render_strides", False, {**_WINDOW, "strides": 2},
+    Kind("strides", False, {**_WINDOW, "strides": 2},
          "window positions with stride gaps", (2,)),
-    Kind("dilation", "convfig.render.diagrams", "render_dilation", False, {**_WINDOW, "dilation": 2},
+    Kind("dilation", False, {**_WINDOW, "dilation": 2},
          "dilated kernel: the gaps between the cells it reads", (2,)),
-    Kind("receptive-field", "convfig.render.diagrams", "render_receptive_field", False,
+    Kind("receptive-field", False,
          {"kernels": (3, 3), "strides": (1,), "dilations": (1,)},
          "receptive field of stacked layers (two 3x3 = one 5x5)"),
-    Kind("model-shapes", "convfig.render.diagrams", "render_model_shapes", False,
+    Kind("model-shapes", False,
          {"input": (28, 28), "channels": 1},
          "shapes flowing through a small Keras model"),
-    Kind("dims", "convfig.render.diagrams", "render_dims", False,
+    Kind("dims", False,
          {},
          "1D vs 2D vs 3D convolution side by side"),
 ]}
@@ -226,20 +228,8 @@ def figure_name(kind: str, params: Mapping[str, Any]) -> str:
     return name
 
 
-def get_renderer(kind: str) -> Callable[..., Any]:
-    """Import and return ``render_<kind>(params, theme) -> Rendered``."""
-    info = _kind(kind)
-    module = importlib.import_module(info.module)
-    return getattr(module, info.function)
-
-
 def render(spec: FigureSpec) -> Any:
-    """Render a FigureSpec (no cache) -> Rendered."""
-    try:   # transitional: kinds already moved to convfig.render.kinds go through the protocol driver
-        from convfig.render.protocol import kind_module
-        from convfig.render.protocol import render as render_protocol
+    """Render a FigureSpec (no cache) -> Rendered, through the one driver (convfig.render.protocol)."""
+    from convfig.render.protocol import render as render_protocol
 
-        kind_module(spec.kind)
-    except ModuleNotFoundError:
-        return get_renderer(spec.kind)(dict(spec.params), spec.theme)
     return render_protocol(spec)
