@@ -6,6 +6,10 @@
 7
 >>> receptive_field([(3, 1, 1), (3, 1, 1)])
 (5, 1)
+>>> transpose_padding(3, 2, 1, "same")     # Conv1DTranspose(k=3, strides=2, padding='same')
+(2, 1)
+>>> transpose_length(5, 3, 2, 2, 1)        # 5 inputs -> 5 * 2 outputs
+10
 """
 
 from __future__ import annotations
@@ -52,6 +56,35 @@ def conv_length(n: int, ke: int, s: int, before: int, after: int) -> int:
     3
     """
     return (n + before + after - ke) // s + 1
+
+
+def transpose_padding(k: int, s: int, d: int, padding: str | int | tuple[int, int],
+                      output_padding: int | None = None) -> tuple[int, int]:
+    """(before, after) zeros around the zero-inserted input of the equivalent ordinary convolution.
+
+    A transposed convolution equals: insert s - 1 zeros between input cells, pad (before, after),
+    convolve (stride 1, dilation d) with the spatially flipped kernel. Keras 3's rule for 'valid' and
+    'same' (output_padding None lets Keras choose); an int or a (b, a) pair is PyTorch's ConvTranspose
+    padding (b cells cropped off the start of the full output, a off the end). Values may be negative
+    when more is cropped than the kernel reaches (the zero-inserted input is cut instead).
+    """
+    ke = effective_kernel(k, d)
+    if padding == "valid":
+        op = max(ke, s) - ke if output_padding is None else output_padding
+        return (ke - 1, ke - 1 + op)
+    if padding == "same":
+        total = s + ke - 2 if output_padding is None else ke + ke % 2 - 2 + output_padding
+        before = min(total // 2 + total % 2, ke - 1)
+        return (before, total - before)
+    if isinstance(padding, str):
+        raise ValueError(f"unknown padding {padding!r}")
+    b, a = (padding, padding) if isinstance(padding, int) else padding
+    return (ke - 1 - b, ke - 1 - a + (output_padding or 0))
+
+
+def transpose_length(n: int, ke: int, s: int, before: int, after: int) -> int:
+    """Output length of a transposed convolution on one axis, from transpose_padding's (before, after)."""
+    return (n - 1) * s + 1 + before + after - ke + 1
 
 
 def param_count(kernel_size: Sequence[int], channels: int, filters: int, groups: int = 1, bias: bool = True) -> int:

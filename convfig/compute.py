@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
 from convfig.errors import ConvfigError
-from convfig.spec import ConvSpec, IntOrInts, PaddingArg
+from convfig.spec import ConvSpec, IntOrInts, PaddingArg, _is_int
 
 
 def _check_arrays(x: Any, kernel: Any, bias: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:
@@ -42,8 +42,9 @@ def _spec_for(x: np.ndarray, kernel: np.ndarray, strides: IntOrInts, padding: Pa
               dilation_rate: IntOrInts, groups: int, batched: bool) -> ConvSpec:
     spatial = x.shape[1:-1] if batched else x.shape[:-1]
     channels, cg = x.shape[-1], kernel.shape[-2]
-    if not isinstance(groups, int) or groups < 1:
+    if not _is_int(groups) or groups < 1:
         raise ConvfigError(f"groups must be an integer >= 1, got {groups!r}")
+    groups = int(groups)
     if cg * groups != channels:
         raise ConvfigError(f"kernel has {cg} input channels per group but x has {channels} channels and "
                            f"groups={groups} (need channels // groups = {channels // groups})")

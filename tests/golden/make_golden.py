@@ -132,6 +132,23 @@ def reference(x, kernel, bias, strides, padding, dilation):
     return y + bias
 
 
+def disable_onednn():
+    """Switch off torch's oneDNN convolution and prove it: with it on, torch 2.13 on the CPU gets this
+    one-channel batch wrong (GUIDE section 3), so the run stops if the numbers disagree with numpy."""
+    if keras.backend.backend() == "torch":
+        import torch
+        torch.backends.mkldnn.enabled = False
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 6, 2, 1)).astype(np.float32)
+    kernel = rng.standard_normal((3, 4, 1, 1)).astype(np.float32)
+    layer = keras.layers.Conv2D(1, (3, 4), strides=(1, 2), padding="same")
+    layer.build(x.shape)
+    layer.set_weights([kernel, np.zeros(1, np.float32)])
+    err = np.abs(reference(x, kernel, 0.0, (1, 2), "same", (1, 1)) - keras.ops.convert_to_numpy(layer(x))).max()
+    if err > 1e-4:
+        raise SystemExit(f"self-check failed: Keras differs from numpy by {err:.3g} (is oneDNN on?)")
+
+
 def layer_for(rank, filters, kernel, strides, padding, dilation, groups):
     cls = getattr(keras.layers, f"Conv{rank}D")
     return cls(filters, kernel, strides=strides, padding=padding, dilation_rate=dilation,
@@ -170,23 +187,28 @@ def make_cases(rng):
     return cases, arrays
 
 
+def keras_refusal(make_layer, in_shape, what):
+    """(stage, exception) where Keras refuses the layer that make_layer() builds; exit if it accepts it."""
+    stage = "constructor"
+    try:
+        layer = make_layer()
+        stage = "compute_output_shape"
+        layer.compute_output_shape(in_shape)
+        stage = "build"
+        layer.build(in_shape)
+        stage = "call"
+        layer(np.zeros(in_shape, np.float32))
+    except Exception as e:  # noqa: BLE001 - we record whatever Keras raises
+        return stage, e
+    raise SystemExit(f"Keras accepted refused combination {what}")
+
+
 def refused_cases():
     out = []
     for idx, (rule, rank, n, k, s, padding, d, c, f, g) in enumerate(REFUSED):
         in_shape = (1, *n, c)
-        stage = "constructor"
-        try:
-            layer = layer_for(rank, f, k, s, padding, d, g)
-            stage = "compute_output_shape"
-            layer.compute_output_shape(in_shape)
-            stage = "build"
-            layer.build(in_shape)
-            stage = "call"
-            layer(np.zeros(in_shape, np.float32))
-        except Exception as e:  # noqa: BLE001 - we record whatever Keras raises
-            exc = e
-        else:
-            raise SystemExit(f"Keras accepted refused combination {rule} #{idx}")
+        stage, exc = keras_refusal(lambda: layer_for(rank, f, k, s, padding, d, g), in_shape,  # noqa: B023
+                                   f"{rule} #{idx}")
         out.append({
             "id": f"refused{idx:02d}_{rule}", "rule": rule, "rank": rank, "input_shape": list(in_shape),
             "kernel_size": list(per_axis(k, rank)), "filters": f, "strides": list(per_axis(s, rank)),
@@ -210,6 +232,7 @@ def write_npz(path, arrays):
 def main():
     if keras.backend.backend() != "torch":
         raise SystemExit("set KERAS_BACKEND=torch")
+    disable_onednn()
     keras.utils.set_random_seed(SEED)
     cases, arrays = make_cases(np.random.default_rng(SEED))
     doc = {"keras_version": keras.__version__, "backend": keras.backend.backend(), "seed": SEED,
