@@ -35,10 +35,10 @@ BYTES_GOAL = 0.25
 
 
 def _render_encode(params: dict, theme: str = "light"):
-    from convfig.render.anim2d import render_conv2d
     from convfig.render.encode import encode_gif
+    from convfig.render.registry import make_spec, render
 
-    r = render_conv2d(params, theme)
+    r = render(make_spec("conv2d", params, theme))
     return r, encode_gif(r.frames, r.durations_ms, keep=r.palette_hint)
 
 
