@@ -16,8 +16,10 @@ from convfig.errors import ConvfigError
 from convfig.render import KINDS, make_spec
 from convfig.render.cache import Cache, atomic_write, cache_key, render_files
 from convfig.render.encode import Palette, encode_gif, encode_png
+from convfig.render.fmt import num as fmt_num
+from convfig.render.fmt import sum_text as sum_equation
 from convfig.render.registry import check_size, figure_name
-from convfig.render.style import THEMES, contrast_ratio, contrast_report, fmt_num, sum_equation
+from convfig.render.style import THEMES, contrast_ratio, contrast_report
 from convfig.render.types import FrameSeq, Rendered
 
 PLAN_KINDS = ["conv2d", "conv1d", "conv3d", "channels", "padding-modes", "coverage", "strides", "dilation",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 
 from convfig.errors import ConvfigError
 
-STYLE_VERSION = "2"
+STYLE_VERSION = "3"
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -23,9 +23,7 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 
-FONT_FAMILY = "DejaVu Sans"          # shipped with matplotlib: same glyphs (and bytes) on every machine
-MONO_FAMILY = "DejaVu Sans Mono"
-DPI = 100                             # 1 pt = 100/72 px
+# fonts (DejaVu, found through matplotlib) and the pt -> px scale live in convfig.render.text
 CELL_PX = 34                          # side of one grid cell in pixels
 FONT_CELL = 11                        # numbers in cells (pt) -> ~15 px: legible at 100 %
 FONT_SMALL = 8                        # kernel weights inside the window
@@ -149,96 +147,3 @@ def contrast_report(theme: Theme) -> dict[tuple[str, str], float]:
     """Contrast ratio of every text/fill pair used by the figures."""
     d = theme.as_dict()
     return {(t, b): contrast_ratio(d[t], d[b]) for t, b in TEXT_PAIRS}
-
-
-def rc_params(theme: Theme) -> dict:
-    """matplotlib rcParams for a theme (use with ``matplotlib.rc_context``)."""
-    return {
-        "font.family": FONT_FAMILY,
-        "font.size": FONT_LABEL,
-        "text.color": theme.fg,
-        "axes.facecolor": theme.bg,
-        "figure.facecolor": theme.bg,
-        "savefig.facecolor": theme.bg,
-        "hatch.color": theme.pad_hatch,
-        "hatch.linewidth": 0.8,
-        "svg.hashsalt": "convfig",      # deterministic SVG ids
-        "svg.fonttype": "path",
-        "path.simplify": False,
-        "text.antialiased": True,
-    }
-
-
-# ---------------------------------------------------------------- text helpers shared by renderers
-MINUS = "\u2212"
-TIMES = "\u00d7"
-DOT = "\u00b7"
-ELLIPSIS = "\u2026"
-
-
-def fmt_num(v: float) -> str:
-    """Number as a learner writes it: 3, −1, 0.5 (true minus sign, no trailing zeros)."""
-    v = float(v)
-    if abs(v - round(v)) < 1e-9:
-        s = str(int(round(v)))
-    else:
-        s = f"{v:.2f}".rstrip("0").rstrip(".")
-    if s in ("-0", "-0.0"):
-        s = "0"
-    return s.replace("-", MINUS)
-
-
-def fmt_shape(shape) -> str:
-    """(5, 5) -> '5×5'."""
-    return TIMES.join(str(int(n)) for n in shape)
-
-
-def fmt_index_set(idx) -> str:
-    """Indices read along one axis: contiguous -> '0–2', with gaps -> '0, 2, 4', single -> '3'."""
-    idx = [int(i) for i in idx]
-    if len(idx) == 1:
-        return str(idx[0])
-    if all(b - a == 1 for a, b in zip(idx, idx[1:])):
-        return f"{idx[0]}\u2013{idx[-1]}"
-    return ", ".join(str(i) for i in idx)
-
-
-def product_terms(values, weights) -> list[str]:
-    """['1·2', '0·(−1)', ...] in C order: input value · kernel weight."""
-    out = []
-    for v, w in zip(list(values), list(weights)):
-        ws = fmt_num(w)
-        if ws.startswith(MINUS):
-            ws = f"({ws})"
-        vs = fmt_num(v)
-        if vs.startswith(MINUS):
-            vs = f"({vs})"
-        out.append(f"{vs}{DOT}{ws}")
-    return out
-
-
-def sum_equation(values, weights, total, bias: float = 0.0, max_terms: int = 9) -> str:
-    """'1·2 + 0·(−1) + … = 5'; more than max_terms products are abbreviated (first 3 … last 1)."""
-    terms = product_terms(values, weights)
-    n = len(terms)
-    if n > max_terms:
-        terms = terms[:3] + [f"{ELLIPSIS} ({n} products) {ELLIPSIS}"] + terms[-1:]
-    if bias:
-        terms.append(f"({fmt_num(bias)})" if fmt_num(bias).startswith(MINUS) else fmt_num(bias))
-    return " + ".join(terms) + f" = {fmt_num(total)}"
-
-
-def wrap_terms(text: str, max_chars: int) -> list[str]:
-    """Wrap an equation at ' + ' boundaries into lines of at most max_chars (best effort)."""
-    parts = text.split(" + ")
-    lines: list[str] = []
-    cur = ""
-    for i, p in enumerate(parts):
-        piece = p if i == 0 else " + " + p
-        if cur and len(cur) + len(piece) > max_chars:
-            lines.append(cur)
-            cur = "+ " + p
-        else:
-            cur += piece
-    lines.append(cur)
-    return lines
