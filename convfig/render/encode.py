@@ -227,22 +227,28 @@ def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[i
     return out.getvalue()
 
 
-def encode_png(frame: np.ndarray, max_colors: int = MAX_COLORS) -> bytes:
-    """PNG bytes of one RGB frame (palette PNG when it has <= 256 colours, else RGB); deterministic."""
+def encode_png(frame: np.ndarray, max_colors: int = 255, keep: Sequence[str] | None = None) -> bytes:
+    """PNG bytes of one RGB frame as a palette PNG (deterministic).
+
+    Up to 256 colours are kept exactly; beyond that (anti-aliased diagrams) the named theme colours and
+    the most used flat colours stay exact and the shades in between share the rest of a 255-colour
+    palette (no dithering): a third of the bytes of an RGB PNG, no visible difference at 100 %.
+    """
     from PIL import Image
 
     frame = np.asarray(frame)
-    codes = _codes(frame).ravel()
+    codes = _codes(frame)
     uniq = np.unique(codes)
-    buf = io.BytesIO()
     if len(uniq) <= 256:
-        lut_rgb = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.uint8)
-        idx = np.searchsorted(uniq, _codes(frame)).astype(np.uint8)
-        im = Image.frombytes("P", (frame.shape[1], frame.shape[0]), idx.tobytes())
-        im.putpalette(lut_rgb.tobytes())
-        im.save(buf, "PNG", optimize=False, compress_level=9)
+        table = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.uint8).tobytes()
+        idx = np.searchsorted(uniq, codes).astype(np.uint8)
     else:
-        Image.fromarray(frame, "RGB").save(buf, "PNG", optimize=False, compress_level=9)
+        pal = Palette([frame], max_colors, keep)
+        table, idx = pal.table(), pal.index(frame)
+    im = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(idx).tobytes())
+    im.putpalette(table)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", optimize=False, compress_level=9)
     return buf.getvalue()
 
 
@@ -278,4 +284,4 @@ def encode(rendered: Rendered) -> dict[str, bytes]:
         if rendered.svg is not None:
             out["svg"] = rendered.svg
         return out
-    return {"png": encode_png(rendered.frames[0]), "svg": rendered.svg}
+    return {"png": encode_png(rendered.frames[0], keep=rendered.palette_hint), "svg": rendered.svg}
