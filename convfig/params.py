@@ -62,6 +62,13 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "per axis (Keras refuses it with strides > 1)", minimum=1),
     Param("groups", "--groups", 1, "count", "Keras `groups`: split channels and filters into groups (both "
           "must divide by it)", minimum=1),
+    Param("output_padding", "--output-padding", None, "axis", "Keras `output_padding` of ConvNDTranspose: extra "
+          "cells at the end of each axis, smaller than strides (default: Keras chooses)", minimum=0),
+    Param("pool", "--pool", 2, "axis", "Keras `pool_size` of Max/AveragePooling: one int or one per axis "
+          "(strides default to it)", minimum=1),
+    Param("depth_multiplier", "--depth-multiplier", 1, "count", "Keras `depth_multiplier` of depthwise and "
+          "separable layers: kernels per input channel", minimum=1),
+    Param("mode", None, "max", "text", "pooling figures: max or average"),
     Param("seed", "--seed", 0, "int", "seed of the example numbers"),
     Param("fps", "--fps", 2, "int", "frames per second, 1-50 (the last frame is held longer)", 1, 50),
     # per-layer lists (receptive-field figures) and keys of the page, not of the picture
@@ -199,6 +206,8 @@ def parse_padding(value: object, rank: int | None = None) -> Padding:
 def parse_value(key: str, value: object, rank: int | None = None) -> Any:
     """Parse one parameter by its table entry (``rank`` is the input's, for per-axis parameters)."""
     p = PARAMS[key]
+    if value is None and p.default is None:      # an optional parameter left out (output_padding, caption)
+        return None
     if p.parse == "sizes" or (p.parse == "axis" and rank is None):
         return parse_sizes(key, value, p.minimum)
     if p.parse == "axis":

@@ -1,0 +1,84 @@
+"""`convfig shape --layer ...`: every layer's JSON equals the engine's own shape/params functions; wrong flags
+for a layer are refused by name with exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import convfig
+from convfig.cli import main
+
+
+def shape_json(capsys, *argv):
+    code = main(["shape", *argv, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("argv, want_shape, want_params", [
+    (["--layer", "conv-transpose", "--input", "3x4", "--channels", "2", "--filters", "5", "--kernel", "3x2",
+      "--strides", "2", "--padding", "same", "--output-padding", "1x0"],
+     lambda: convfig.transpose_output_shape((3, 4, 2), (3, 2), filters=5, strides=2, padding="same",
+                                            output_padding=(1, 0)),
+     lambda: convfig.transpose_params((3, 2), 2, 5)),
+    (["--layer", "conv-transpose", "--input", "3", "--kernel", "3", "--strides", "2", "--padding", "1"],
+     lambda: convfig.transpose_output_shape((3, 1), 3, filters=1, strides=2, padding=1),
+     lambda: convfig.transpose_params(3, 1, 1)),
+    (["--layer", "max-pool", "--input", "7x6", "--channels", "3", "--pool", "3", "--strides", "2", "--padding",
+      "same"], lambda: convfig.pool_output_shape((7, 6, 3), 3, strides=2, padding="same"), lambda: 0),
+    (["--layer", "average-pool", "--input", "5x5x4"],
+     lambda: convfig.pool_output_shape((5, 5, 4, 1), 2), lambda: 0),
+    (["--layer", "depthwise", "--input", "9x8", "--channels", "3", "--kernel", "3", "--depth-multiplier", "2",
+      "--strides", "2", "--padding", "same"],
+     lambda: convfig.depthwise_output_shape((9, 8, 3), 3, depth_multiplier=2, strides=2, padding="same"),
+     lambda: convfig.depthwise_params((3, 3), 3, 2)),
+    (["--layer", "separable", "--input", "10", "--channels", "4", "--filters", "6", "--kernel", "3",
+      "--dilation", "2"],
+     lambda: convfig.separable_output_shape((10, 4), 3, filters=6, dilation_rate=2),
+     lambda: convfig.separable_params(3, 4, 6)),
+])
+def test_layer_json_is_the_engines(capsys, argv, want_shape, want_params):
+    got = shape_json(capsys, *argv)
+    assert got["output_shape"] == list(want_shape())
+    assert got["params"] == want_params()
+    assert set(got) == {"output_shape", "padding", "params"}
+
+
+def test_pool_strides_default_to_the_pool(capsys):
+    assert shape_json(capsys, "--layer", "max-pool", "--input", "8x8", "--pool", "4")["output_shape"] == [2, 2, 1]
+
+
+def test_transpose_padding_is_around_the_zero_inserted_input(capsys):
+    spec = convfig.TransposeSpec.make((3, 3), 3, strides=2, padding="same")
+    got = shape_json(capsys, "--layer", "conv-transpose", "--input", "3x3", "--kernel", "3", "--strides", "2",
+                     "--padding", "same")
+    assert got["padding"] == [list(p) for p in spec.pads]
+
+
+def test_table_names_the_keras_layer(capsys):
+    assert main(["shape", "--layer", "separable", "--input", "7x7", "--channels", "32", "--filters", "64",
+                 "--kernel", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "keras.layers.SeparableConv2D(filters=64, kernel_size=3)" in out
+    assert f"{convfig.separable_params((3, 3), 32, 64):,}" in out and "18,496" in out     # vs. ordinary Conv2D
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--layer", "max-pool", "--input", "7x7", "--kernel", "3"], "--kernel is not a parameter of --layer max-pool"),
+    (["--layer", "conv", "--input", "7x7", "--kernel", "3", "--pool", "2"], "--pool is not a parameter"),
+    (["--layer", "depthwise", "--input", "7x7"], "required: --kernel"),
+    (["--layer", "conv-transpose", "--input", "3", "--kernel", "3", "--strides", "2", "--output-padding", "2"],
+     "output_padding .* must be smaller than strides"),
+    (["--layer", "max-pool", "--input", "7", "--padding", "causal"], "padding must be 'valid' or 'same'"),
+    (["--layer", "depthwise", "--input", "4x4x4", "--kernel", "3"], "DepthwiseConv1D/2D"),
+    (["--layer", "pooling", "--input", "7"], "invalid choice: 'pooling'"),
+])
+def test_bad_layer_flags(capsys, argv, message):
+    import re
+    code = main(["shape", *argv])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert re.search(message, err), err
