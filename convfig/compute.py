@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
 from convfig.errors import ConvfigError
+from convfig.examples import pattern
 from convfig.spec import ConvSpec, IntOrInts, PaddingArg, _is_int
 
 
@@ -185,25 +186,30 @@ def trace(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None, *, str
     return Trace(spec, x, padded, kernel, bias, output, steps)
 
 
-def example(spec: ConvSpec, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def example(spec: ConvSpec, seed: int = 0, name: str = "random") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Small-integer input, kernel and zero bias for a spec, so sums can be checked by hand.
+
+    ``name`` "random" (the default) draws them from ``seed``; a pattern name (``convfig.examples.NAMES``:
+    edge, line, bump, impulse) gives a hand-chosen input and a kernel that responds to it (seed unused).
 
     >>> x, k, b = example(ConvSpec.make((5, 5), 3), seed=0)
     >>> x.shape, k.shape, b.shape
     ((5, 5, 1), (3, 3, 1, 1), (1,))
     """
+    if name != "random":
+        return pattern(spec, name)
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 5, size=spec.input_shape + (spec.channels,)).astype(float)
     k = rng.integers(-1, 2, size=spec.kernel_size + (spec.channels // spec.groups, spec.filters)).astype(float)
     return x, k, np.zeros(spec.filters)
 
 
-def trace_example(spec: ConvSpec, seed: int = 0) -> Trace:
-    """Trace of the spec's example data (`example(spec, seed)`): what every figure draws.
+def trace_example(spec: ConvSpec, seed: int = 0, name: str = "random") -> Trace:
+    """Trace of the spec's example data (`example(spec, seed, name)`): what every figure draws.
 
     >>> len(trace_example(ConvSpec.make((5, 5), 3, strides=2)))
     4
     """
-    x, k, b = example(spec, seed)
+    x, k, b = example(spec, seed, name)
     return trace(x, k, b, strides=spec.strides, padding=spec.padding, dilation_rate=spec.dilation_rate,
                  groups=spec.groups)

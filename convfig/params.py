@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from convfig.errors import ConvfigError
+from convfig.examples import NAMES
 from convfig.spec import ConvSpec
 
 Padding = str | int | tuple[tuple[int, int], ...]
@@ -36,10 +37,11 @@ class Param:
     name: str
     flag: str | None
     default: Any
-    parse: str          # "sizes" | "axis" | "padding" | "int" | "count" | "text"
+    parse: str          # "sizes" | "axis" | "padding" | "int" | "count" | "text" | "choice"
     help: str = ""
     minimum: int = 0
     maximum: int | None = None
+    choices: tuple[str, ...] = ()     # parse "choice": the allowed words
 
 
 # THE table. The registry's per-kind defaults start from these; the CLI builds its flags from them.
@@ -70,6 +72,10 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "separable layers: kernels per input channel", minimum=1),
     Param("mode", None, "max", "text", "pooling figures: max or average"),
     Param("seed", "--seed", 0, "int", "seed of the example numbers"),
+    Param("example", "--example", "random", "choice", "example numbers: random (from --seed) or a hand-chosen "
+          "pattern with a kernel that responds to it: edge, line, bump, impulse; photo (conv2d): a crop of "
+          "grace_hopper.jpg under a Sobel kernel",
+          choices=("random", *NAMES, "photo")),
     Param("fps", "--fps", 2, "int", "frames per second, 1-50 (the last frame is held longer)", 1, 50),
     # per-layer lists (receptive-field figures) and keys of the page, not of the picture
     Param("kernels", None, (3, 3), "sizes", "kernel size of each stacked layer", minimum=1),
@@ -221,6 +227,11 @@ def parse_value(key: str, value: object, rank: int | None = None) -> Any:
         return n
     if p.parse == "int":
         return parse_int(key, value, p.minimum, p.maximum)
+    if p.parse == "choice":
+        word = str(value).strip().lower()
+        if word not in p.choices:
+            raise ParamError(key, value, f"must be one of {', '.join(p.choices)}")
+        return word
     return None if value is None else str(value)
 
 

@@ -14,7 +14,7 @@ from convfig.params import CONV_KEYS, conv_params, gif_kind
 
 __all__ = ["add_parser", "gif_kind", "run"]
 
-KEYS = (*CONV_KEYS, "seed", "fps")
+KEYS = (*CONV_KEYS, "seed", "example", "fps")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from convfig.render import text as tx
-from convfig.render.layout import Box, Colour, Item, Label, Layout, Line, Mix, Poly
+from convfig.render.layout import Box, Colour, Image, Item, Label, Layout, Line, Mix, Poly
 from convfig.render.style import Theme, hex_to_rgb
 
 HATCH = 6          # px between hatch diagonals (1x)
@@ -65,6 +65,8 @@ def bbox(it: Item, levels: int = 0) -> tuple[int, int, int, int]:
     if isinstance(it, Label):
         x0, y0, x1, y1 = _label_box(it, 1, levels)
         return x0 - 3, y0 - 3, x1 + 3, y1 + 3
+    if isinstance(it, Image):
+        return math.floor(it.x), math.floor(it.y), math.ceil(it.x + it.w), math.ceil(it.y + it.h)
     pts = np.array(it.points, float)
     g = it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1
     return (math.floor(pts[:, 0].min() - g), math.floor(pts[:, 1].min() - g),
@@ -130,6 +132,8 @@ class Raster:
             self._line(it)
         elif isinstance(it, Poly):
             self._poly(it)
+        elif isinstance(it, Image):
+            self._image(it)
         else:  # pragma: no cover - a new item type without a drawer
             raise TypeError(f"cannot draw {type(it).__name__}")
 
@@ -230,6 +234,15 @@ class Raster:
         edge = self.rgb(it.edge) if it.edge is not None else None
         self.pen.polygon(pts, fill=fill, outline=edge, width=max(1, round(it.lw * s)) if edge else 0)
 
+    def _image(self, it: Image) -> None:
+        from PIL import Image as PILImage
+
+        s = self.ss
+        x0, y0 = round(it.x * s), round(it.y * s)
+        w, h = round((it.x + it.w) * s) - x0, round((it.y + it.h) * s) - y0
+        pic = _pil_image(it.pixels).convert("RGB").resize((w, h), PILImage.Resampling.NEAREST)
+        self.image.paste(pic, (x0, y0))
+
     # -------------------------------------------------------------- output
     def array(self, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
         """RGB uint8 at 1x, the whole picture or the 1x pixel box (x0, y0, x1, y1)."""
@@ -240,6 +253,23 @@ class Raster:
         if self.ss > 1:
             im = im.reduce(self.ss)
         return np.asarray(im, dtype=np.uint8).copy()
+
+
+def _pil_image(pixels: np.ndarray):  # type: ignore[no-untyped-def]
+    from PIL import Image as PILImage
+
+    arr = np.ascontiguousarray(np.asarray(pixels, dtype=np.uint8))
+    return PILImage.fromarray(arr, "L" if arr.ndim == 2 else "RGB")
+
+
+def png_data_uri(pixels: np.ndarray) -> str:
+    """A uint8 grey or RGB array as a PNG data URI (deterministic bytes), for SVG <image>."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    _pil_image(pixels).save(buf, "PNG", optimize=False, compress_level=9)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _dashes(a: float, b: float, t: float) -> list[tuple[float, float]]:
@@ -315,6 +345,9 @@ def _svg_item(it: Item, theme: Theme, hatches: list[str]) -> str:
         return "\n".join(parts)
     if isinstance(it, Label):
         return _svg_text(it, theme)
+    if isinstance(it, Image):
+        return (f'<image {_attrs(x=f"{it.x:g}", y=f"{it.y:g}", width=f"{it.w:g}", height=f"{it.h:g}")} '
+                f'preserveAspectRatio="none" style="image-rendering:pixelated" href="{png_data_uri(it.pixels)}"/>')
     pts = " ".join(f"{x:g},{y:g}" for x, y in it.points)
     if isinstance(it, Poly):
         return (f'<polygon {_attrs(points=pts, fill=resolve(it.fill, theme) or "none")} '

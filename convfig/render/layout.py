@@ -1,6 +1,6 @@
 """The Layout: what a figure shows and where, as data (no pixels). Every figure kind plans one.
 
-Items are boxes (cells, panels), labels, lines and polygons at pixel positions of the 1x figure. Colours
+Items are boxes (cells, panels), labels, lines, polygons and images at pixel positions of the 1x figure. Colours
 are theme field names (``"input_fill"``, ``"window"``, ...), ``"#rrggbb"``, or ``Mix(a, b, t)``, so one
 Layout draws in light and dark. A box or label may carry a ``key`` that says what it shows, e.g.
 ``("output", (1, 2))`` for output cell row 1, column 2 (``(t,)`` in 1D, ``(d, r, c)`` in 3D, filters
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 FONT_CELL = 11
 
@@ -106,7 +107,23 @@ class Poly:
     lw: float = 1.0
 
 
-Item = Box | Label | Line | Poly
+@dataclass(frozen=True, eq=False)
+class Image:
+    """A picture (real data: a photo, a feature map in false colour) scaled to the box (x, y, w, h).
+
+    pixels: uint8 (rows, cols) grey or (rows, cols, 3) RGB; each array pixel becomes a block of
+    w / cols by h / rows figure pixels (nearest neighbour: one value, one block, nothing smoothed).
+    """
+
+    x: float
+    y: float
+    w: float
+    h: float
+    pixels: Any
+    key: Key | None = None
+
+
+Item = Box | Label | Line | Poly | Image
 
 
 @dataclass

@@ -30,7 +30,7 @@ COMMON_KEYS: dict[str, Any] = {"caption": None, "stepper": 0}
 # a conv layer's defaults, from the one parameter table (convfig.params.PARAMS)
 CONV_DEFAULTS: dict[str, Any] = {k: PARAMS[k].default for k in
                                  ("input", "kernel", "strides", "padding", "dilation", "channels", "filters",
-                                  "groups", "seed", "fps")}
+                                  "groups", "seed", "example", "fps")}
 
 
 @dataclass(frozen=True)

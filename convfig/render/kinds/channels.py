@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from convfig.compute import Step as TraceStep
-from convfig.compute import Trace, trace_example
+from convfig.compute import Trace
 from convfig.errors import ConvfigError
-from convfig.render import fmt, parts
+from convfig.render import fmt, parts, samples
 from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Line, Step
 from convfig.render.registry import conv_spec
@@ -54,7 +54,7 @@ def compute(spec: FigureSpec) -> Trace:
     if cs.channels > MAX_STACK or cs.filters > MAX_STACK:
         raise ConvfigError(f"channels/filters: the channels figure draws at most {MAX_STACK} of each, got "
                            f"channels={cs.channels}, filters={cs.filters}; use fewer")
-    return trace_example(cs, int(spec.params.get("seed", 0)))
+    return samples.example_trace(spec.params)
 
 
 def _as2d(shape: tuple[int, ...]) -> tuple[int, int]:

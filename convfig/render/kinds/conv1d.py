@@ -28,10 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import convfig
-from convfig.render import fmt, parts
+from convfig.render import fmt, parts, samples
 from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Line, Step
-from convfig.render.registry import conv_spec
 from convfig.render.style import FONT_CAPTION, FONT_CELL, FONT_LABEL, MIN_WIDTH_PX
 from convfig.render.types import FigureSpec
 
@@ -44,7 +43,7 @@ CODE_SIZE = 9
 
 def compute(spec: FigureSpec) -> convfig.compute.Trace:
     """The engine's trace of the spec's example data."""
-    return convfig.trace_example(conv_spec(spec.params), seed=int(spec.params.get("seed", 0)))
+    return samples.example_trace(spec.params)
 
 
 def _cell_px(padded_len: int) -> int:

@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
-import convfig
 from convfig import ConvfigError
 from convfig.compute import Trace
-from convfig.render import fmt, parts
+from convfig.render import fmt, parts, samples
 from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Step
-from convfig.render.registry import conv_spec
 from convfig.render.style import FONT_CELL, FONT_LABEL, FONT_SMALL, MIN_WIDTH_PX
 from convfig.render.types import FigureSpec
 
@@ -57,7 +55,7 @@ def compute(spec: FigureSpec) -> Trace:
             "channels: conv2d figures draw one input channel and one filter; "
             "use the 'channels' figure kind for channels > 1 or filters > 1"
         )
-    return convfig.trace_example(conv_spec(p), seed=p["seed"])
+    return samples.example_trace(p)
 
 
 # ------------------------------------------------------------------ words

@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import convfig
-from convfig.render import fmt, parts
+from convfig.render import fmt, parts, samples
 from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Line, Mix, Step
-from convfig.render.registry import conv_spec
 from convfig.render.style import FONT_CAPTION, FONT_LABEL, MIN_WIDTH_PX
 from convfig.render.types import FigureSpec
 
@@ -54,7 +53,7 @@ class Data:
 
 def compute(spec: FigureSpec) -> Data:
     """The engine's trace of the spec's example data, and the per-depth sums of its products."""
-    tr = convfig.trace_example(conv_spec(spec.params), seed=int(spec.params.get("seed", 0)))
+    tr = samples.example_trace(spec.params)
     partial = np.array([st.products.sum(axis=(1, 2, 3)) for st in tr.steps])
     return Data(tr, partial)
 
