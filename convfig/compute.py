@@ -198,9 +198,26 @@ def example(spec: ConvSpec, seed: int = 0, name: str = "random") -> tuple[np.nda
     """
     if name != "random":
         return pattern(spec, name)
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 5, size=spec.input_shape + (spec.channels,)).astype(float)
-    k = rng.integers(-1, 2, size=spec.kernel_size + (spec.channels // spec.groups, spec.filters)).astype(float)
+    return seeded(spec, seed)
+
+
+def seeded(spec: ConvSpec, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The seeded example numbers: ``convfig.rng``'s documented generator (its JavaScript twin feeds the
+    playground), the input in [0, 4] first, then the kernel in [-1, 1], each in C order; zero bias.
+
+    >>> x, k, _ = seeded(ConvSpec.make((4,), 2), seed=7)
+    >>> x[:, 0].tolist(), k[:, 0, 0].tolist()
+    ([0.0, 0.0, 4.0, 3.0], [0.0, 0.0])
+    """
+    from convfig.rng import MAX_SEED, integers
+
+    if not _is_int(seed) or not 0 <= seed <= MAX_SEED:
+        raise ConvfigError(f"seed must be an integer between 0 and {MAX_SEED}, got {seed!r}")
+    x_shape = spec.input_shape + (spec.channels,)
+    k_shape = spec.kernel_size + (spec.channels // spec.groups, spec.filters)
+    nx = int(np.prod(x_shape))
+    x = integers(int(seed), 0, 4, nx).reshape(x_shape).astype(float)
+    k = integers(int(seed), -1, 1, int(np.prod(k_shape)), start=nx).reshape(k_shape).astype(float)
     return x, k, np.zeros(spec.filters)
 
 

@@ -71,7 +71,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
     Param("depth_multiplier", "--depth-multiplier", 1, "count", "Keras `depth_multiplier` of depthwise and "
           "separable layers: kernels per input channel", minimum=1),
     Param("mode", None, "max", "text", "pooling figures: max or average"),
-    Param("seed", "--seed", 0, "int", "seed of the example numbers"),
+    Param("seed", "--seed", 0, "int", "seed of the example numbers (0 to 4294967295; the generator is "
+          "convfig.rng, shared with the playground page)", 0, 2**32 - 1),
     Param("example", "--example", "random", "choice", "example numbers: random (from --seed) or a hand-chosen "
           "pattern with a kernel that responds to it: edge, line, bump, impulse; photo (conv2d): a crop of "
           "grace_hopper.jpg under a Sobel kernel",

@@ -18,7 +18,7 @@ Keys (what ``Layout.text_at`` reads):
 >>> spec = make_spec("conv3d", {"input": "3x3x3", "kernel": 2})
 >>> lay = plan(spec, compute(spec))
 >>> len(lay.steps), lay.steps[0].window[:2], lay.text_at(("output", (0, 0, 0)), 0)
-(8, (('input', (0, 0, 0)), ('input', (0, 0, 1))), '−7')
+(8, (('input', (0, 0, 0)), ('input', (0, 0, 1))), '−5')
 """
 
 from __future__ import annotations
