@@ -13,9 +13,9 @@ the middle (a bump, an impulse).
   beside it.
 - ``bump``: a hill (3 in the middle, falling by one per cell); the kernel is a blur (1, 2, 1 ... outer
   products): a wider, smoother hill.
-- ``impulse``: a single 1 in the middle (causal: early enough for its whole echo to fit); the kernel holds 1, 2, 3, ... so the output is the kernel
-  itself, mirrored -- with dilation the gaps, with strides the skipped positions, with causal padding the
-  delays are visible in the numbers.
+- ``impulse``: a single 1 in the middle (causal: early enough for its whole echo to fit); the kernel
+  holds 1, 2, 3, ... so the output is the kernel itself, mirrored -- with dilation the gaps, with strides
+  the skipped positions, with causal padding the delays are visible in the numbers.
 
 With several filters, filter f uses the detector of the name shifted by f (edge, line, bump, impulse,
 edge, ...) so that the maps differ; every channel of the input holds the same pattern.
@@ -107,3 +107,4 @@ def pattern(spec: ConvSpec, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
     slices = [_weights(NAMES[(first + f) % len(NAMES)], spec.kernel_size) for f in range(spec.filters)]
     k = np.stack(slices, axis=-1)[..., None, :].repeat(cg, axis=-2)
     return x, k, np.zeros(spec.filters)
+

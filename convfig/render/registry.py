@@ -85,6 +85,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("dims", False,
          {},
          "1D vs 2D vs 3D convolution side by side"),
+    # issue 11: real data and one layer feeding the next
+    Kind("layer-chain", False, {},
+         "two Conv2D layers with bias and ReLU: layer 1's maps are layer 2's input channels"),
 ]}
 
 ANIMATED_KINDS = [k for k, v in KINDS.items() if v.animated]
