@@ -344,6 +344,8 @@ def test_dilation_panels_show_the_first_window(params):
         kern = tr.kernel[..., 0, 0]
         if i == 0:
             assert lay.grid("kernel") == {(r, c): _num(v) for (r, c), v in np.ndenumerate(kern)}
+            k00, k01, k10 = (_centre(lay.at(("kernel", rc))) for rc in ((0, 0), (0, 1), (1, 0)))
+            assert k01[0] > k00[0] and k01[1] == k00[1] and k10[1] > k00[1] and k10[0] == k00[0]
         assert lay.grid(f"input-{i}") == {(r, c): _num(v) for (r, c), v in np.ndenumerate(tr.padded[..., 0])}
         st = tr.steps[0]
         rows, cols = (list(map(int, w)) for w in st.window)

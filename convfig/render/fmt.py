@@ -46,6 +46,15 @@ def tuple_str(dims: Iterable[int]) -> str:
     return "(" + ", ".join(t) + ("," if len(t) == 1 else "") + ")"
 
 
+def per_axis(dims: Sequence[int]) -> str:
+    """A per-axis argument as Keras reads it: one number when every axis agrees, else the tuple.
+
+    >>> per_axis((2, 2)), per_axis((1, 2))
+    ('2', '(1, 2)')
+    """
+    return str(int(dims[0])) if len(set(dims)) == 1 else tuple_str(dims)
+
+
 def index_set(idx: Iterable[int]) -> str:
     """Indices along one axis: contiguous -> '0–2', with gaps -> '0, 2, 4', single -> '3'."""
     ii = [int(i) for i in idx]

@@ -58,7 +58,7 @@ def plan(spec: FigureSpec, data: Coverage) -> Layout:
     c = 40 if max(hp, wp) <= 9 else 32 if max(hp, wp) <= 12 else 24
     gx, gy = M + 20, 84
     kmax = int(np.prod(cs.kernel_size))
-    strides = f", strides={_axes(cs.strides)}" if max(cs.strides) > 1 else ""
+    strides = f", strides={fmt.per_axis(cs.strides)}" if max(cs.strides) > 1 else ""
     items, _ = parts.heading(M, 8, f"Edge coverage: {fmt.shape(cs.input_shape)} input, {fmt.shape(cs.kernel_size)} "
                              f"kernel, padding='{cs.padding_label}'{strides}",
                              "number in each cell = how many windows read it (zero padding, hatched, is not counted)",
@@ -79,10 +79,6 @@ def plan(spec: FigureSpec, data: Coverage) -> Layout:
            f"Corner {corner}, middle of an edge {edge_mid}, centre {centre}, at most {kmax}.")
     return Layout(width, height, items, alt=alt, ss=2, levels=0)
 
-
-def _axes(t: tuple[int, ...]) -> str:
-    """strides=2 when every axis agrees, else strides=(1, 2)."""
-    return str(t[0]) if len(set(t)) == 1 else fmt.tuple_str(t)
 
 
 def _corner_edge_centre(cov: np.ndarray) -> tuple[int, int, int]:

@@ -43,9 +43,6 @@ def compute(spec: FigureSpec) -> list[tuple[convfig.ConvSpec, convfig.Trace]]:
     return out
 
 
-def _axes(t: tuple[int, ...]) -> str:
-    return str(t[0]) if len(set(t)) == 1 else fmt.tuple_str(t)
-
 
 def plan(spec: FigureSpec, data: list) -> Layout:
     cs0, tr0 = data[0]
@@ -86,7 +83,7 @@ def _panel(i: int, cs, tr, kern: np.ndarray, x0: float, c: float) -> tuple[list[
     (pt, _), (pl, _) = cs.pads
     n0, n1 = cs.input_shape
     ke = cs.effective_kernel
-    dstr = _axes(cs.dilation_rate)
+    dstr = fmt.per_axis(cs.dilation_rate)
     st = tr.steps[0]
     rows, cols = ([int(v) for v in w] for w in st.window)
     padded = np.asarray(tr.padded)[..., 0]

@@ -57,9 +57,6 @@ def compute(spec: FigureSpec) -> Strides:
                    compare)
 
 
-def _axes(t: tuple[int, ...]) -> str:
-    return str(t[0]) if len(set(t)) == 1 else fmt.tuple_str(t)
-
 
 def plan(spec: FigureSpec, data: Strides) -> Layout:
     cs, tr = data.spec, data.trace
@@ -69,7 +66,7 @@ def plan(spec: FigureSpec, data: Strides) -> Layout:
     gap = max(14, tc + 6)
     gx, gy = M + 34, 112
     grid_w, grid_h = wo * wp * tc + (wo - 1) * gap, ho * hp * tc + (ho - 1) * gap
-    sstr = _axes(cs.strides)
+    sstr = fmt.per_axis(cs.strides)
     items, _ = parts.heading(M, 8, f"strides={sstr}: where the {fmt.shape(cs.kernel_size)} windows land on a "
                              f"{fmt.shape(cs.input_shape)} input (padding='{cs.padding_label}')",
                              "one small copy of the input per output cell, placed like the output grid "
@@ -169,7 +166,7 @@ def _side(cs, tr, data: Strides, x: float, y: float) -> tuple[list[Item], float,
 def _alt(cs, tr, data: Strides) -> str:
     rows, cols = _starts(cs, tr)
     never = int((data.counts == 0).sum())
-    sstr = _axes(cs.strides)
+    sstr = fmt.per_axis(cs.strides)
     comp = "; ".join(f"strides={s} gives {fmt.shape(o.out_spatial)}" for s, o in data.compare if not isinstance(o, str))
     return (f"Window positions for kernel_size={fmt.shape(cs.kernel_size)}, strides={sstr}, "
             f"padding='{cs.padding_label}' on a {fmt.shape(cs.input_shape)} input: {cs.positions} windows "
