@@ -1,8 +1,10 @@
 """One canvas for every figure kind: draws Layout items as pixels (Pillow) or as SVG.
 
 ``Raster`` paints boxes, labels, lines and polygons onto an RGB image, optionally supersampled (``ss``)
-and reduced for anti-aliasing; text comes from ``convfig.render.text``. ``svg`` writes the same items as
-an SVG document (text stays text). Colours are resolved against a theme (see ``layout.Mix``).
+and reduced for anti-aliasing; text comes from ``convfig.render.text``. ``scale`` draws the same Layout
+N times larger (coordinates, line widths and text sizes all scaled, text rasterised at the target size:
+crisp, not upscaled pixels); scale 1 is the Layout's own size. ``svg`` writes the same items as an SVG
+document (text stays text). Colours are resolved against a theme (see ``layout.Mix``).
 
 >>> from convfig.render.layout import Box, Layout
 >>> from convfig.render.style import LIGHT
@@ -53,22 +55,25 @@ def colours(items: Iterable[Item], theme: Theme) -> list[str]:
     return list(seen)
 
 
-def bbox(it: Item, levels: int = 0) -> tuple[int, int, int, int]:
-    """Pixel box (x0, y0, x1, y1) of the 1x image that an item can touch."""
+def bbox(it: Item, levels: int = 0, scale: float = 1) -> tuple[int, int, int, int]:
+    """Pixel box (x0, y0, x1, y1) that an item can touch in the image drawn at ``scale`` (1: the Layout's size)."""
     if isinstance(it, Box):   # an outline reaches past the box; a fill stays inside it; text may overflow it
-        g = math.ceil(it.lw / 2) + 1 if it.edge is not None else 0
-        box = (math.floor(it.x) - g, math.floor(it.y) - g, math.ceil(it.x + it.w) + g, math.ceil(it.y + it.h) + g)
+        g = math.ceil(it.lw * scale / 2) + 1 if it.edge is not None else 0
+        box = (math.floor(it.x * scale) - g, math.floor(it.y * scale) - g, math.ceil((it.x + it.w) * scale) + g,
+               math.ceil((it.y + it.h) * scale) + g)
         if not it.text.strip():
             return box
-        x0, y0, x1, y1 = _label_box(_box_text(it), 1, levels)
+        x0, y0, x1, y1 = _label_box(_box_text(it), scale, levels)
         return min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)
     if isinstance(it, Label):
-        x0, y0, x1, y1 = _label_box(it, 1, levels)
-        return x0 - 3, y0 - 3, x1 + 3, y1 + 3
+        x0, y0, x1, y1 = _label_box(it, scale, levels)
+        g = math.ceil(3 * scale)
+        return x0 - g, y0 - g, x1 + g, y1 + g
     if isinstance(it, Image):
-        return math.floor(it.x), math.floor(it.y), math.ceil(it.x + it.w), math.ceil(it.y + it.h)
-    pts = np.array(it.points, float)
-    g = it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1
+        return (math.floor(it.x * scale), math.floor(it.y * scale), math.ceil((it.x + it.w) * scale),
+                math.ceil((it.y + it.h) * scale))
+    pts = np.array(it.points, float) * scale
+    g = (it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1) * scale
     return (math.floor(pts[:, 0].min() - g), math.floor(pts[:, 1].min() - g),
             math.ceil(pts[:, 0].max() + g), math.ceil(pts[:, 1].max() + g))
 
@@ -79,7 +84,7 @@ def _box_text(it: Box) -> Label:
                  ha="center", va="center")
 
 
-def _label_box(it: Label, ss: int, levels: int) -> tuple[int, int, int, int]:
+def _label_box(it: Label, ss: float, levels: int) -> tuple[int, int, int, int]:
     m = tx.mask(it.text, it.size, it.bold, it.mono, levels, ss)
     h, w = m.ink.shape
     if it.rotate:
@@ -89,32 +94,31 @@ def _label_box(it: Label, ss: int, levels: int) -> tuple[int, int, int, int]:
     return x0, y0, x0 + w, y0 + h
 
 
+def scaled_size(width: int, height: int, scale: float = 1) -> tuple[int, int]:
+    """Pixel size of a ``width`` x ``height`` Layout drawn at ``scale``."""
+    return (width, height) if scale == 1 else (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
 class Raster:
-    """An RGB picture ``ss`` times the layout size; ``array()`` gives it at 1x (box-reduced)."""
+    """An RGB picture of a ``width`` x ``height`` Layout drawn at ``scale``, supersampled ``ss`` times;
+    ``array()`` gives it box-reduced to ``scaled_size(width, height, scale)``. Boxes given to ``save``,
+    ``restore`` and ``array`` are in those output pixels (the Layout's own pixels at scale 1)."""
 
     def __init__(self, width: int, height: int, theme: Theme, ss: int = 1, levels: int = 0,
-                 background: str | None = None) -> None:
+                 background: str | None = None, scale: float = 1) -> None:
         from PIL import Image, ImageDraw
 
         self.theme, self.ss, self.levels = theme, ss, levels
-        self.width, self.height = width, height
-        self.image = Image.new("RGB", (width * ss, height * ss), self.rgb(background or "bg"))
+        self.k: float = ss if scale == 1 else ss * scale     # Layout px -> supersampled px
+        self.width, self.height = scaled_size(width, height, scale)
+        self.image = Image.new("RGB", (self.width * ss, self.height * ss), self.rgb(background or "bg"))
         self.pen = ImageDraw.Draw(self.image)
 
     def rgb(self, c: Colour) -> tuple[int, int, int]:
         return hex_to_rgb(resolve(c, self.theme) or "#000000")
 
-    def copy(self) -> Raster:
-        other = Raster.__new__(Raster)
-        other.__dict__.update(self.__dict__)
-        from PIL import ImageDraw
-
-        other.image = self.image.copy()
-        other.pen = ImageDraw.Draw(other.image)
-        return other
-
     def save(self, box: tuple[int, int, int, int]) -> object:
-        """The pixels under the 1x box (x0, y0, x1, y1), to ``restore`` later (cheaper than a ``copy``)."""
+        """The pixels under the output box (x0, y0, x1, y1), to ``restore`` later (cheaper than a ``copy``)."""
         s = self.ss
         return self.image.crop((box[0] * s, box[1] * s, box[2] * s, box[3] * s))
 
@@ -148,7 +152,7 @@ class Raster:
             self.pen.rectangle((a, b, c - 1, d - 1), fill=colour)
 
     def _box(self, it: Box) -> None:
-        s = self.ss
+        s = self.k
         x0, y0, x1, y1 = it.x * s, it.y * s, (it.x + it.w) * s, (it.y + it.h) * s
         if it.fill is not None:
             self._rect(x0, y0, x1, y1, self.rgb(it.fill))
@@ -160,7 +164,7 @@ class Raster:
             self._label(_box_text(it))
 
     def _outline(self, x0: float, y0: float, x1: float, y1: float, it: Box) -> None:
-        t = max(1, round(it.lw * self.ss))
+        t = max(1, round(it.lw * self.k))
         o = t // 2                      # centred on the edge: pixel column x1 is the next cell's first
         col = self.rgb(it.edge)
         L, T, R, B = round(x0) - o, round(y0) - o, round(x1) - o + t, round(y1) - o + t
@@ -174,7 +178,7 @@ class Raster:
             return
         self._rect(L, T, R, T + t, col)
         self._rect(L, B - t, R, B, col)
-        arm = (B - T) if not it.arms else round(it.arms * self.ss)
+        arm = (B - T) if not it.arms else round(it.arms * self.k)
         for xa in (L, R - t):
             self._rect(xa, T, xa + t, min(B, T + arm), col)
             self._rect(xa, max(T, B - arm), xa + t, B, col)
@@ -186,7 +190,7 @@ class Raster:
         if c <= a or d <= b:
             return
         yy, xx = np.mgrid[b:d, a:c]
-        m = ((xx + yy) % (HATCH * self.ss) < self.ss).astype(np.uint8) * 255
+        m = ((xx + yy) % (HATCH * self.k) < self.k).astype(np.uint8) * 255
         self.image.paste(colour, (a, b), Image.fromarray(m, "L"))
 
     def _label(self, it: Label) -> None:
@@ -194,22 +198,21 @@ class Raster:
 
         if not it.text.strip():
             return
-        m = tx.mask(it.text, it.size, it.bold, it.mono, self.levels, self.ss)
+        m = tx.mask(it.text, it.size, it.bold, it.mono, self.levels, self.k)
         if m.ink.size == 0:
             return
-        x0, y0, x1, y1 = _label_box(it, self.ss, self.levels)
+        x0, y0, x1, y1 = _label_box(it, self.k, self.levels)
         if it.plate is not None:
-            g = 2 * self.ss
+            g = 2 * self.k
             self._rect(x0 - g, y0 - g, x1 + g, y1 + g, self.rgb(it.plate))
         ink = np.rot90(m.ink) if it.rotate else m.ink
         self.image.paste(self.rgb(it.color), (x0, y0), Image.fromarray(np.ascontiguousarray(ink), "L"))
 
     def _line(self, it: Line) -> None:
-        s = self.ss
+        s = self.k
         pts = [(x * s, y * s) for x, y in it.points]
         w = max(1, round(it.lw * s))
         col = self.rgb(it.color)
-        end = pts[-1]
         if it.arrow and len(pts) >= 2:     # stop the shaft inside the head
             (xa, ya), (xb, yb) = pts[-2], pts[-1]
             n = math.hypot(xb - xa, yb - ya) or 1
@@ -225,10 +228,9 @@ class Raster:
                 self.pen.line([(xa, ya), (xb, yb)], fill=col, width=w)
         if it.arrow and len(it.points) >= 2:
             self.pen.polygon(_head(it.points[-2], it.points[-1], it.head, s), fill=col)
-        del end
 
     def _poly(self, it: Poly) -> None:
-        s = self.ss
+        s = self.k
         pts = [(x * s, y * s) for x, y in it.points]
         fill = self.rgb(it.fill) if it.fill is not None else None
         edge = self.rgb(it.edge) if it.edge is not None else None
@@ -237,7 +239,7 @@ class Raster:
     def _image(self, it: Image) -> None:
         from PIL import Image as PILImage
 
-        s = self.ss
+        s = self.k
         x0, y0 = round(it.x * s), round(it.y * s)
         w, h = round((it.x + it.w) * s) - x0, round((it.y + it.h) * s) - y0
         pic = _pil_image(it.pixels).convert("RGB").resize((w, h), PILImage.Resampling.NEAREST)
@@ -245,7 +247,7 @@ class Raster:
 
     # -------------------------------------------------------------- output
     def array(self, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
-        """RGB uint8 at 1x, the whole picture or the 1x pixel box (x0, y0, x1, y1)."""
+        """RGB uint8 at the output size (ss-reduced), the whole picture or the output box (x0, y0, x1, y1)."""
         im = self.image
         if box is not None:
             s = self.ss
@@ -281,7 +283,7 @@ def _dashes(a: float, b: float, t: float) -> list[tuple[float, float]]:
     return out
 
 
-def _head(p0: tuple[float, float], p1: tuple[float, float], size: float, s: int) -> list[tuple[float, float]]:
+def _head(p0: tuple[float, float], p1: tuple[float, float], size: float, s: float) -> list[tuple[float, float]]:
     (xa, ya), (xb, yb) = p0, p1
     n = math.hypot(xb - xa, yb - ya) or 1
     ux, uy = (xb - xa) / n, (yb - ya) / n
@@ -290,34 +292,45 @@ def _head(p0: tuple[float, float], p1: tuple[float, float], size: float, s: int)
     return [(xb * s, yb * s), ((bx - uy * w) * s, (by + ux * w) * s), ((bx + uy * w) * s, (by - ux * w) * s)]
 
 
-def raster(layout: Layout, theme: Theme, step: int | None = None, background: str | None = None) -> np.ndarray:
-    """The layout as an RGB array: the static scene, plus every step's ``keep`` up to ``step`` and its ``show``."""
-    r = Raster(layout.width, layout.height, theme, layout.ss, layout.levels, background)
-    r.draw_all(layout.items)
-    if step is not None:
-        for st in layout.steps[:step + 1]:
-            r.draw_all(st.keep)
-        r.draw_all(layout.steps[step].show)
-    return r.array()
-
-
-# ------------------------------------------------------------------ SVG
-def svg(layout: Layout, theme: Theme, step: int | None = None) -> bytes:
-    """The layout as a standalone SVG document (deterministic; text stays selectable text)."""
+def items_at(layout: Layout, step: int | None = None) -> list[Item]:
+    """What is drawn at ``step``: the static scene, every step's ``keep`` up to ``step`` and its ``show``."""
     items = list(layout.items)
     if step is not None:
         for st in layout.steps[:step + 1]:
             items += st.keep
         items += layout.steps[step].show
+    return items
+
+
+def raster(layout: Layout, theme: Theme, step: int | None = None, background: str | None = None,
+           scale: float = 1) -> np.ndarray:
+    """The layout as an RGB array at ``step`` (see ``items_at``), drawn at ``scale``."""
+    r = Raster(layout.width, layout.height, theme, layout.ss, layout.levels, background, scale)
+    r.draw_all(items_at(layout, step))
+    return r.array()
+
+
+# ------------------------------------------------------------------ SVG
+def svg(layout: Layout, theme: Theme, step: int | None = None, scale: float = 1, background: str | None = None,
+        view: tuple[float, float, float, float] | None = None) -> bytes:
+    """The layout as a standalone SVG document (deterministic; text stays selectable text).
+
+    ``view``: the viewBox (x, y, w, h; default the Layout's box), shown ``scale`` times its size;
+    ``background``: a colour, ``"none"`` (transparent) or None (the theme's bg)."""
+    items = items_at(layout, step)
     hatches = sorted({resolve(getattr(it, "hatch", None), theme) for it in items} - {None})  # type: ignore[type-var]
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{layout.width}" height="{layout.height}" '
-           f'viewBox="0 0 {layout.width} {layout.height}" role="img">',
+    vx, vy, vw, vh = view or (0, 0, layout.width, layout.height)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{vw * scale:g}" height="{vh * scale:g}" '
+           f'viewBox="{vx:g} {vy:g} {vw:g} {vh:g}" role="img">',
            f"<title>{escape(layout.alt)}</title>", "<defs>"]
     for i, h in enumerate(hatches):
         out.append(f'<pattern id="hatch{i}" width="{HATCH}" height="{HATCH}" patternUnits="userSpaceOnUse" '
                    f'patternTransform="rotate(45)"><rect width="1" height="{HATCH}" fill="{h}"/></pattern>')
     out.append("</defs>")
-    out.append(f'<rect width="100%" height="100%" fill="{resolve("bg", theme)}"/>')
+    if background != "none":
+        fill = resolve(background or "bg", theme)
+        out.append(f'<rect width="100%" height="100%" fill="{fill}"/>' if view is None else
+                   f'<rect {_attrs(x=f"{vx:g}", y=f"{vy:g}", width=f"{vw:g}", height=f"{vh:g}", fill=fill)}/>')
     for it in items:
         out.append(_svg_item(it, theme, hatches))
     out.append("</svg>")

@@ -53,25 +53,30 @@ def durations(n: int, fps: int) -> list[int]:
     return [ms] * (n - 1) + [max(ms, LAST_FRAME_MS)]
 
 
-def animate(layout: Layout, theme_name: str, fps: int) -> Rendered:
-    """Frames of an animated Layout: the static scene once, then per step only the pixels that change."""
+def animate(layout: Layout, theme_name: str, fps: int, scale: float = 1, background: str | None = None) -> Rendered:
+    """Frames of an animated Layout: the static scene once, then per step only the pixels that change.
+
+    ``scale`` draws it that many times larger (crisp: see ``canvas.Raster``); ``background`` replaces the
+    theme's background colour."""
     theme = get_theme(theme_name)
     if not layout.steps:
         raise ValueError("animate needs a Layout with steps")
-    r = canvas.Raster(layout.width, layout.height, theme, layout.ss, layout.levels)
+    r = canvas.Raster(layout.width, layout.height, theme, layout.ss, layout.levels, background, scale)
+    size = (r.width, r.height)
     r.draw_all(layout.items)
     frames: FrameSeq | None = None
     prev_boxes: list[tuple[int, int, int, int]] = []
     for st in layout.steps:
         r.draw_all(st.keep)
-        shown = [_clip(canvas.bbox(it, layout.levels), layout) for it in st.show]
+        shown = [_clip(canvas.bbox(it, layout.levels, scale), size) for it in st.show]
         under = [(b, r.save(b)) for b in _merge(shown)]     # what the step's overlays cover, to put back after
         r.draw_all(st.show)
         if frames is None:
             frames = FrameSeq(r.array())
         else:
-            boxes = prev_boxes + [_clip(canvas.bbox(it, layout.levels), layout) for it in st.keep] + shown
-            frames.append_patches([(y0, x0, r.array((x0, y0, x1, y1))) for x0, y0, x1, y1 in _merge(boxes)])
+            boxes = prev_boxes + [_clip(canvas.bbox(it, layout.levels, scale), size) for it in st.keep] + shown
+            patches = _merge(boxes, round(2048 * scale * scale))
+            frames.append_patches([(y0, x0, r.array((x0, y0, x1, y1))) for x0, y0, x1, y1 in patches])
         for b, pixels in under:
             r.restore(b, pixels)
         prev_boxes = shown
@@ -82,12 +87,13 @@ def animate(layout: Layout, theme_name: str, fps: int) -> Rendered:
                     layout=layout)
 
 
-def still(layout: Layout, theme_name: str) -> Rendered:
-    """A diagram: one PNG-ready frame and its SVG."""
+def still(layout: Layout, theme_name: str, scale: float = 1, background: str | None = None) -> Rendered:
+    """A diagram: one PNG-ready frame and its SVG (both ``scale`` times the Layout's size)."""
     theme = get_theme(theme_name)
-    frame = canvas.raster(layout, theme)
+    frame = canvas.raster(layout, theme, background=background, scale=scale)
     return Rendered(frames=[frame], durations_ms=[0], alt=layout.alt, steps=[layout.alt],
-                    svg=canvas.svg(layout, theme), palette_hint=canvas.colours(layout.items, theme), layout=layout)
+                    svg=canvas.svg(layout, theme, scale=scale, background=background),
+                    palette_hint=canvas.colours(layout.items, theme), layout=layout)
 
 
 def render(spec: FigureSpec) -> Rendered:
@@ -98,8 +104,8 @@ def render(spec: FigureSpec) -> Rendered:
     return still(layout, spec.theme)
 
 
-def _clip(b: tuple[int, int, int, int], layout: Layout) -> tuple[int, int, int, int]:
-    return max(0, b[0]), max(0, b[1]), min(layout.width, b[2]), min(layout.height, b[3])
+def _clip(b: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    return max(0, b[0]), max(0, b[1]), min(size[0], b[2]), min(size[1], b[3])
 
 
 def _merge(boxes: list[tuple[int, int, int, int]], slack: int = 2048) -> list[tuple[int, int, int, int]]:
