@@ -1,0 +1,375 @@
+/* convfig playground engine: the JavaScript twin of convfig's parameter parser (convfig/params.py),
+ * ConvSpec (convfig/spec.py), arithmetic (convfig/arithmetic.py), example numbers (convfig/rng.py) and
+ * convolution (convfig/compute.py). Same rules, same error wording (ConvfigError), same numbers:
+ * tests/test_playground.py runs thousands of random layers through this file in Chromium and through the
+ * Python engine and requires equal results. No DOM here; the page is playground.js.
+ * MIT licence, like the rest of convfig.
+ */
+(function (root) {
+  "use strict";
+
+  class ConvfigError extends Error {
+    constructor(message) { super(message); this.name = "ConvfigError"; }
+  }
+
+  // ---- Python-style text (the engine's messages print Python values) ----
+  function pyStr(s) {
+    const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+    let out = q;
+    for (const ch of s) {
+      const c = ch.codePointAt(0);
+      if (ch === "\\") out += "\\\\";
+      else if (ch === q) out += "\\" + q;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "\t") out += "\\t";
+      else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += "\\x" + c.toString(16).padStart(2, "0");
+      else out += ch;
+    }
+    return out + q;
+  }
+  function pyRepr(v) {
+    if (typeof v === "string") return pyStr(v);
+    if (Array.isArray(v)) {
+      const items = v.map(pyRepr);
+      return "(" + items.join(", ") + (items.length === 1 ? ",)" : ")");
+    }
+    return String(v);
+  }
+  const shown = pyRepr;   // params._shown: repr for text, str for numbers
+
+  // ---- the parameter table (convfig.params.PARAMS, the conv layer's keys) ----
+  const CONV_KEYS = ["input", "channels", "filters", "kernel", "strides", "padding", "dilation", "groups"];
+  const KEYS = CONV_KEYS.concat(["seed"]);
+  const FLAGS = { input: "--input", channels: "--channels", filters: "--filters", kernel: "--kernel",
+    strides: "--strides", padding: "--padding", dilation: "--dilation", groups: "--groups", seed: "--seed" };
+  const DEFAULTS = { input: "5x5", channels: "1", filters: "1", kernel: "3", strides: "1", padding: "valid",
+    dilation: "1", groups: "1", seed: "0" };
+  const AXIS_MIN = { kernel: 1, strides: 1, dilation: 1 };
+  const MAX_SEED = 4294967295;
+  const PADDING_WORDS = ["valid", "same", "causal", "full"];
+
+  function paramError(key, value, rule, sentence) {
+    const text = rule.replace("{input}", "input");
+    return new ConvfigError(sentence ? `${key} ${shown(value)} ${text}` : `${key}: ${text}, got ${shown(value)}`);
+  }
+
+  // params.parse_int: 7, "7", " 7 " -> 7 within [minimum, maximum] (null: no bound)
+  function parseInt_(key, value, minimum, maximum) {
+    let v = value;
+    if (typeof v === "string" && /^\s*-?\d+\s*$/.test(v)) v = Number(BigInt(v.trim()));
+    if (typeof v !== "number" || !Number.isInteger(v)) throw paramError(key, value, "must be an integer");
+    if (maximum != null && minimum != null && !(minimum <= v && v <= maximum)) {
+      throw paramError(key, v, `must be between ${minimum} and ${maximum}`);
+    }
+    if (minimum != null && v < minimum) throw paramError(key, v, `must be >= ${minimum}`);
+    return v;
+  }
+
+  // params.parse_sizes: "5x5" / "5" / 5 / [5, 5] / "3,3" -> ints >= minimum
+  function parseSizes(key, value, minimum) {
+    let items;
+    if (Array.isArray(value)) items = value.slice();
+    else if (typeof value === "string") {
+      items = value.trim().toLowerCase().replace(/×/g, "x").split(/[x,\s]+/).filter((p) => p);
+    } else items = [value];
+    let sizes;
+    try {
+      sizes = items.map((i) => parseInt_(key, i, 0, null));
+    } catch (e) {
+      if (!(e instanceof ConvfigError)) throw e;
+      throw paramError(key, value, "expected positive integers joined by 'x', like 5 or 5x5 or 4x4x4");
+    }
+    if (key === "input" && (!(sizes.length >= 1 && sizes.length <= 3) || Math.min(...sizes) < minimum)) {
+      throw paramError(key, value, "expected 1 to 3 positive integers joined by 'x', like 5x5");
+    }
+    if (!sizes.length || Math.min(...sizes) < minimum) {
+      throw paramError(key, value, `expected integers >= ${minimum} joined by 'x', like 3 or 3x1`);
+    }
+    return sizes;
+  }
+
+  // params.parse_axis: one int for every axis or one per axis
+  function parseAxis(key, value, rank) {
+    const sizes = parseSizes(key, value, AXIS_MIN[key] || 1);
+    if (sizes.length === 1) return Array(rank).fill(sizes[0]);
+    if (sizes.length !== rank) {
+      throw paramError(key, value, `gives ${sizes.length} values but {input} has ${rank} axes (give one ` +
+        `integer or ${rank} joined by 'x')`, true);
+    }
+    return sizes;
+  }
+
+  // params.parse_padding: a word, an int or [before, after] pairs
+  function parsePadding(value, rank) {
+    const key = "padding";
+    const rule = "use valid, same, causal (1D only), full, an int or before:after pairs per axis";
+    let pairs;
+    if (typeof value === "string") {
+      const s = value.trim().toLowerCase();
+      if (PADDING_WORDS.includes(s)) return s;
+      if (/^-?\d+$/.test(s)) return parsePadding(Number(BigInt(s)), rank);
+      const found = [...s.matchAll(/(\d+)\s*[:/]\s*(\d+)/g)];
+      if (!found.length || !/^(\s*\d+\s*[:/]\s*\d+\s*[,x;]?)+$/.test(s)) throw paramError(key, value, rule);
+      pairs = found.map((m) => [Number(m[1]), Number(m[2])]);
+    } else if (typeof value === "number" && Number.isInteger(value)) {
+      if (value < 0) throw paramError(key, value, "an explicit padding must be >= 0");
+      return value;
+    } else if (Array.isArray(value)) {
+      try {
+        pairs = value.map((p) => {
+          if (!Array.isArray(p) || p.length !== 2) throw new ConvfigError("pair");
+          return [parseInt_(key, p[0], 0, null), parseInt_(key, p[1], 0, null)];
+        });
+      } catch (e) {
+        throw paramError(key, value, "pairs must be (before, after) integers >= 0 per axis");
+      }
+    } else throw paramError(key, value, rule);
+    if (rank != null && pairs.length !== rank) {
+      throw paramError(key, value, `needs one (before, after) pair per axis (${rank})`);
+    }
+    return pairs;
+  }
+
+  function parseCount(key, value) {
+    const n = parseInt_(key, value, null, null);
+    if (n < 1) throw new ConvfigError(`${key} must be an integer >= 1, got ${n}`);
+    return n;
+  }
+
+  // convfig.params.conv_params (keys in CONV_KEYS order, input first) plus the seed: raw strings -> values
+  function parseParams(raw) {
+    const get = (k) => (raw[k] === undefined || raw[k] === null ? DEFAULTS[k] : raw[k]);
+    const p = {};
+    p.input = parseSizes("input", get("input"), 1);
+    const rank = p.input.length;
+    for (const key of CONV_KEYS.slice(1)) {
+      const v = get(key);
+      if (key === "padding") p.padding = parsePadding(v, rank);
+      else if (key in AXIS_MIN) p[key] = parseAxis(key, v, rank);
+      else p[key] = parseCount(key, v);
+    }
+    p.seed = parseInt_("seed", get("seed"), 0, MAX_SEED);
+    return p;
+  }
+
+  // ---- arithmetic (convfig.arithmetic) ----
+  const effectiveKernel = (k, d) => (k - 1) * d + 1;
+  function paddingAmounts(n, k, s, d, padding) {
+    const ke = effectiveKernel(k, d);
+    if (padding === "valid") return [0, 0];
+    if (padding === "causal") return [ke - 1, 0];
+    if (padding === "full") return [ke - 1, ke - 1];
+    const total = Math.max((Math.ceil(n / s) - 1) * s + ke - n, 0);   // same
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  }
+  const convLength = (n, ke, s, b, a) => Math.floor((n + b + a - ke) / s) + 1;
+  const LAYER_NAMES = { 1: "Conv1D", 2: "Conv2D", 3: "Conv3D" };
+
+  // ---- ConvSpec.make: the Keras rules, in the engine's order and words ----
+  function makeSpec(p) {
+    const rank = p.input.length;
+    const { channels, filters, groups } = p;
+    const strides = p.strides, dilation = p.dilation, kernel = p.kernel;
+    if (Math.max(...strides) > 1 && Math.max(...dilation) > 1) {
+      throw new ConvfigError(`strides ${pyRepr(strides)} > 1 together with dilation_rate ${pyRepr(dilation)} > 1: ` +
+        "Keras refuses this combination");
+    }
+    if (channels % groups) {
+      throw new ConvfigError(`channels ${channels} must be divisible by groups ${groups} (Keras refuses otherwise)`);
+    }
+    if (filters % groups) {
+      throw new ConvfigError(`filters ${filters} must be divisible by groups ${groups} (Keras refuses otherwise)`);
+    }
+    let padding = p.padding;
+    if (typeof padding === "string") {
+      if (padding === "causal" && rank !== 1) {
+        throw new ConvfigError(`padding='causal' is only for rank-1 convolutions (Conv1D); Keras refuses it ` +
+          `for Conv${rank}D`);
+      }
+    } else if (typeof padding === "number") {
+      padding = Array.from({ length: rank }, () => [padding, padding]);
+    }
+    const ke = kernel.map((k, i) => effectiveKernel(k, dilation[i]));
+    const pads = typeof padding === "string"
+      ? p.input.map((n, i) => paddingAmounts(n, kernel[i], strides[i], dilation[i], padding))
+      : padding.map((pr) => pr.slice());
+    const spec = { rank, input: p.input.slice(), channels, filters, kernel: kernel.slice(), strides: strides.slice(),
+      dilation: dilation.slice(), groups, padding, pads, ke };
+    spec.paddingLabel = paddingLabel(spec);
+    for (let axis = 0; axis < rank; axis++) {
+      const n = p.input[axis], [b, a] = pads[axis];
+      if (n + b + a < ke[axis]) {
+        const dil = ke[axis] !== kernel[axis] ? ` (dilated ${ke[axis]})` : "";
+        throw new ConvfigError(`kernel_size ${kernel[axis]}${dil} is larger than the padded input ${n + b + a} on ` +
+          `axis ${axis} with padding=${pyStr(spec.paddingLabel)}`);
+      }
+    }
+    spec.padded = p.input.map((n, i) => n + pads[i][0] + pads[i][1]);
+    spec.out = p.input.map((n, i) => convLength(n, ke[i], strides[i], pads[i][0], pads[i][1]));
+    spec.outputShape = spec.out.concat([filters]);
+    spec.positions = spec.out.reduce((a, b) => a * b, 1);
+    spec.params = kernel.reduce((a, b) => a * b, 1) * Math.floor(channels / groups) * filters + filters;
+    spec.layerName = LAYER_NAMES[rank];
+    spec.keras = kerasCall(spec);
+    spec.paddingText = describePadding(spec);
+    return spec;
+  }
+
+  function paddingLabel(spec) {
+    if (typeof spec.padding === "string") return spec.padding;
+    const flat = new Set(spec.padding.flat());
+    return flat.size === 1 ? String([...flat][0]) : pyRepr(spec.padding);
+  }
+
+  function describePadding(spec) {
+    const parts = spec.pads.map(([b, a]) => `pad ${b} before / ${a} after`);
+    if (new Set(parts).size === 1) return `${spec.paddingLabel} → ${parts[0]}`;
+    return `${spec.paddingLabel} → ` + parts.map((p, i) => `axis ${i}: ${p}`).join(", ");
+  }
+
+  function kerasCall(spec) {
+    const compact = (t) => (new Set(t).size === 1 ? String(t[0]) : pyRepr(t));
+    const args = [`filters=${spec.filters}`, `kernel_size=${compact(spec.kernel)}`];
+    if (Math.max(...spec.strides) > 1) args.push(`strides=${compact(spec.strides)}`);
+    if (spec.padding === "same" || spec.padding === "causal") args.push(`padding='${spec.padding}'`);
+    if (Math.max(...spec.dilation) > 1) args.push(`dilation_rate=${compact(spec.dilation)}`);
+    if (spec.groups > 1) args.push(`groups=${spec.groups}`);
+    const call = `keras.layers.${spec.layerName}(${args.join(", ")})`;
+    const named = spec.padding === "valid" || spec.padding === "same" || spec.padding === "causal";
+    if (named || !spec.pads.some(([b, a]) => b || a)) return call;
+    const pads = spec.rank === 1 ? pyRepr(spec.pads[0]) : pyRepr(spec.pads);
+    return `keras.layers.ZeroPadding${spec.rank}D(padding=${pads}) then ${call}`;
+  }
+
+  // the `convfig gif` command for parsed params (params.cli_words: defaults left out, one int when equal)
+  function command(p) {
+    const words = ["convfig", "gif"];
+    for (const key of KEYS) {
+      const v = p[key];
+      let text;
+      if (Array.isArray(v)) {
+        if (v.some(Array.isArray)) text = v.map(([b, a]) => `${b}:${a}`).join(",");
+        else text = (key !== "input" && new Set(v).size === 1 ? [v[0]] : v).join("x");
+      } else text = String(v);
+      if (key !== "input" && text === DEFAULTS[key]) continue;
+      words.push(FLAGS[key], text);
+    }
+    return words.concat(["-o", "conv.gif"]).join(" ");
+  }
+
+  // ---- the generator (convfig.rng: mulberry32, counter form) ----
+  function word(seed, i) {
+    const a = (seed + Math.imul(i + 1, 0x6D2B79F5)) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t = (t + Math.imul(t ^ (t >>> 7), t | 61)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  function integers(seed, low, high, count, start) {
+    const out = new Float64Array(count), span = high - low + 1;
+    for (let i = 0; i < count; i++) out[i] = low + Math.floor(word(seed, (start || 0) + i) * span / 4294967296);
+    return out;
+  }
+
+  const prod = (a) => a.reduce((x, y) => x * y, 1);
+  // shapes as (D, H, W): lower ranks get leading 1s, so one loop serves 1D, 2D and 3D
+  const as3 = (t, fill) => Array(3 - t.length).fill(fill).concat(t);
+
+  // compute.example: input (*spatial, channels) in [0, 4], then kernel (*k, channels // groups, filters) in [-1, 1]
+  function example(spec, seed) {
+    const nx = prod(spec.input) * spec.channels;
+    const cg = spec.channels / spec.groups;
+    const x = integers(seed, 0, 4, nx, 0);
+    const k = integers(seed, -1, 1, prod(spec.kernel) * cg * spec.filters, nx);
+    return { x, k };
+  }
+
+  // the convolution with every window (compute.trace): padded input, output, and what step i reads
+  function trace(spec, x, k) {
+    const C = spec.channels, F = spec.filters, G = spec.groups, cg = C / G, fg = F / G;
+    const [D, H, W] = as3(spec.input, 1), [Dp, Hp, Wp] = as3(spec.padded, 1);
+    const [pd, ph, pw] = as3(spec.pads.map((p) => p[0]), 0);
+    const [kd, kh, kw] = as3(spec.kernel, 1), [sd, sh, sw] = as3(spec.strides, 1), [dd, dh, dw] = as3(spec.dilation, 1);
+    const [od, oh, ow] = as3(spec.out, 1);
+    const padded = new Float64Array(Dp * Hp * Wp * C);
+    for (let z = 0; z < D; z++) for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) {
+      const src = ((z * H + y) * W + xx) * C, dst = (((z + pd) * Hp + y + ph) * Wp + xx + pw) * C;
+      for (let c = 0; c < C; c++) padded[dst + c] = x[src + c];
+    }
+    const P = od * oh * ow, K = kd * kh * kw;
+    const output = new Float64Array(P * F);
+    // offsets of the kernel taps in the padded input (channel 0)
+    const taps = new Int32Array(K);
+    let t = 0;
+    for (let a = 0; a < kd; a++) for (let b = 0; b < kh; b++) for (let c = 0; c < kw; c++) {
+      taps[t++] = ((a * dd * Hp + b * dh) * Wp + c * dw) * C;
+    }
+    let pos = 0;
+    for (let z = 0; z < od; z++) for (let y = 0; y < oh; y++) for (let xx = 0; xx < ow; xx++, pos++) {
+      const base = ((z * sd * Hp + y * sh) * Wp + xx * sw) * C;
+      for (let f = 0; f < F; f++) {
+        const c0 = Math.floor(f / fg) * cg;
+        let sum = 0;
+        for (let q = 0; q < K; q++) {
+          const at = base + taps[q] + c0, kat = (q * cg) * F + f;
+          for (let c = 0; c < cg; c++) sum += padded[at + c] * k[kat + c * F];
+        }
+        output[pos * F + f] = sum;
+      }
+    }
+    return { spec, x, k, padded, output, dims: { D, H, W, Dp, Hp, Wp, pd, ph, pw, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, C, F, cg, fg, K } };
+  }
+
+  // what step i (C order of output positions) reads: output position, window start and taps (padded coords)
+  function step(tr, i) {
+    const d = tr.dims;
+    const z = Math.floor(i / (d.oh * d.ow)), y = Math.floor(i / d.ow) % d.oh, xx = i % d.ow;
+    const start = [z * d.sd, y * d.sh, xx * d.sw];
+    const window = [[], [], []];
+    for (let a = 0; a < d.kd; a++) window[0].push(start[0] + a * d.dd);
+    for (let b = 0; b < d.kh; b++) window[1].push(start[1] + b * d.dh);
+    for (let c = 0; c < d.kw; c++) window[2].push(start[2] + c * d.dw);
+    const isPad = (pz, py, px) => pz < d.pd || pz >= d.pd + d.D || py < d.ph || py >= d.ph + d.H ||
+      px < d.pw || px >= d.pw + d.W;
+    const pos = [z, y, xx].slice(3 - tr.spec.rank);
+    return { index: i, pos, pos3: [z, y, xx], start, window, isPad,
+      sums: Array.from(tr.output.subarray(i * d.F, (i + 1) * d.F)) };
+  }
+
+  // the playground's own size budget (the engine has none this small): checked before any numbers are made
+  const LIMITS = { maxSide: { 1: 64, 2: 32, 3: 8 }, maxChannels: 8, maxFilters: 8, maxCells: 12000 };
+  function checkBudget(spec) {
+    const size = spec.input.join("x"), side = LIMITS.maxSide[spec.rank];
+    if (Math.max(...spec.input) > side) {
+      return `input: ${size} is larger than the playground draws (at most ${side} per axis in ${spec.rank}D); ` +
+        "use a smaller input, or `convfig gif` for a bigger figure";
+    }
+    if (spec.channels > LIMITS.maxChannels) {
+      return `channels: ${spec.channels} is more than the playground draws (at most ${LIMITS.maxChannels}); ` +
+        "use fewer channels";
+    }
+    if (spec.filters > LIMITS.maxFilters) {
+      return `filters: ${spec.filters} is more than the playground draws (at most ${LIMITS.maxFilters}); ` +
+        "use fewer filters";
+    }
+    const cells = spec.channels * prod(spec.padded) + spec.filters * (spec.channels / spec.groups) *
+      prod(spec.kernel) + spec.filters * spec.positions;
+    if (cells > LIMITS.maxCells) {
+      return `this layer would draw ${cells.toLocaleString("en")} cells (padded input, kernels and output), ` +
+        `more than the playground's ${LIMITS.maxCells.toLocaleString("en")}; use a smaller input, kernel or ` +
+        "padding, or fewer channels or filters";
+    }
+    return null;
+  }
+
+  // everything the page and the parity test need for raw (URL-style) values; throws ConvfigError
+  function layer(raw) {
+    const p = parseParams(raw);
+    const spec = makeSpec(p);
+    return { params: p, spec, command: command(p) };
+  }
+
+  root.ConvfigEngine = { ConvfigError, CONV_KEYS, KEYS, DEFAULTS, FLAGS, MAX_SEED, pyRepr, parseParams, makeSpec,
+    layer, command, checkBudget, LIMITS, word, integers, example, trace, step, paddingAmounts, effectiveKernel, as3, prod };
+  if (typeof module !== "undefined" && module.exports) module.exports = root.ConvfigEngine;
+})(typeof self !== "undefined" ? self : this);
