@@ -40,6 +40,7 @@ class Kind:
     defaults: dict = field(hash=False)
     description: str = ""
     ranks: tuple[int, ...] = (1, 2, 3)      # input ranks this kind draws
+    layer: str = "conv"                     # the layer it draws (convfig.layers): its Keras rules validate it
 
     @property
     def module(self) -> str:
@@ -56,6 +57,10 @@ def _conv(rank_input: tuple[int, ...], **over: Any) -> dict[str, Any]:
 
 
 _WINDOW = {"input": (7, 7), "kernel": 3, "strides": 1, "padding": "valid", "dilation": 1}
+_TRANSPOSE = {"input": (3, 3), "kernel": 3, "strides": 2, "padding": "valid", "output_padding": None,
+              "dilation": 1, "seed": PARAMS["seed"].default, "fps": PARAMS["fps"].default}
+_DEPTHWISE = {"input": (4, 4), "channels": 2, "kernel": 3, "strides": 1, "padding": "valid",
+              "seed": PARAMS["seed"].default}
 
 KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("conv2d", True, _conv((5, 5)),
@@ -85,6 +90,23 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("dims", False,
          {},
          "1D vs 2D vs 3D convolution side by side"),
+    # beyond Conv (issue 10): transposed convolution two ways, pooling, depthwise and separable
+    Kind("transpose-stamps", True, {**_TRANSPOSE, "input": (2, 3)},
+         "transposed conv: each input cell stamps value x kernel into the output; overlaps add up", (2,),
+         "conv-transpose"),
+    Kind("transpose-conv", True, _TRANSPOSE,
+         "transposed conv as an ordinary conv of the zero-inserted, padded input (flipped kernel)", (2,),
+         "conv-transpose"),
+    Kind("pool", True, {"input": (6, 6), "pool": 2, "strides": None, "padding": "valid", "mode": "max",
+                        "seed": PARAMS["seed"].default, "fps": PARAMS["fps"].default},
+         "max or average pooling: the window, the winning cell (max) or the mean of the real cells", (2,),
+         "max-pool"),
+    Kind("depthwise", False, {**_DEPTHWISE, "depth_multiplier": 1},
+         "depthwise conv (one kernel per channel, no mixing) next to an ordinary conv, with parameter counts",
+         (2,), "depthwise"),
+    Kind("separable", False, {**_DEPTHWISE, "filters": 3, "depth_multiplier": 1},
+         "separable conv: depthwise, then a 1x1 pointwise conv; parameter counts against an ordinary conv",
+         (2,), "separable"),
     # issue 11: real data and one layer feeding the next
     Kind("layer-chain", False, {},
          "two Conv2D layers with bias and ReLU: layer 1's maps are layer 2's input channels"),
@@ -127,7 +149,10 @@ def canonical_params(kind: str, params: Mapping[str, Any] | None) -> dict[str, A
         if rank not in info.ranks:
             raise ParamError("input", given.get("input", info.defaults["input"]),
                              f"{kind} needs {_RANK_WORDS[info.ranks]}")
-    out = parse({k: v for k, v in given.items() if not (k in COMMON_KEYS and v is None)}, info.defaults)
+    optional = {k for k, v in info.defaults.items() if v is None}        # None = the layer chooses
+    out = parse({k: v for k, v in given.items() if not ((k in COMMON_KEYS or k in optional) and v is None)},
+                {k: v for k, v in info.defaults.items() if k not in optional})
+    out.update({k: None for k in optional if k not in out})
     if "kernels" in out:              # receptive-field: one stride and dilation per stacked layer
         n = len(out["kernels"])
         for key in ("strides", "dilations"):
@@ -150,7 +175,9 @@ def check_size(kind: str, params: Mapping[str, Any]) -> None:
 
     if kind not in KINDS or not KINDS[kind].animated:
         return
-    spec = conv_spec(params)
+    from convfig.layers import as_conv
+
+    spec = as_conv(KINDS[kind].layer, params)     # transposed: the equivalent conv (more frames than stamps)
     frames = 1
     for n in spec.out_spatial:
         frames *= n
@@ -188,7 +215,11 @@ def make_spec(kind: str, params: Mapping[str, Any] | None = None, theme: str = "
     if theme not in THEMES:
         raise ConvfigError(f"theme: must be one of {', '.join(THEMES)}, got {theme!r}")
     p = canonical_params(kind, params)
-    if KINDS[kind].animated or "kernel" in p and "input" in p and "padding" in p:
+    if KINDS[kind].layer != "conv":
+        from convfig.layers import summary
+
+        summary(KINDS[kind].layer, p)   # the engine's Keras rules for that layer
+    elif KINDS[kind].animated or "kernel" in p and "input" in p and "padding" in p:
         conv_spec(p)                  # the engine's Keras rules
     return FigureSpec(kind=kind, params=p, theme=theme, name=figure_name(kind, p), animated=KINDS[kind].animated)
 
@@ -202,7 +233,8 @@ def _fmt(v: Any) -> str:
 
 
 _SHORT = {"input": "i", "kernel": "k", "strides": "s", "padding": "p", "dilation": "d", "channels": "c",
-          "filters": "f", "groups": "g", "seed": "seed", "fps": "fps", "kernels": "k", "dilations": "d"}
+          "filters": "f", "groups": "g", "seed": "seed", "fps": "fps", "kernels": "k", "dilations": "d",
+          "output_padding": "op", "pool": "pool", "mode": "", "depth_multiplier": "m"}
 
 
 def figure_name(kind: str, params: Mapping[str, Any]) -> str:

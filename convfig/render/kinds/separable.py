@@ -1,0 +1,130 @@
+"""Separable convolution as its two stages, left to right (a still diagram): the input channels, the depthwise
+kernels (one per channel: no mixing), the intermediate maps, the 1×1 pointwise weights (a table: one row per
+intermediate map, one column per filter: this is where channels mix), and the outputs. Under it the parameter
+counts of both stages against one ordinary Conv2D with the same kernel and filters.
+
+Keys: ``("input", (c, r, col))``, ``("dw_kernel", (j, a, b))``, ``("mid", (j, r, col))``,
+``("pointwise", (j, f))``, ``("output", (f, r, col))``, ``("params", (name,))`` for name in depthwise,
+pointwise, separable, conv. Numbers from ``convfig.separable_trace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import convfig
+from convfig.errors import ConvfigError
+from convfig.layers import depthwise_spec, summary
+from convfig.render import fmt, parts
+from convfig.render import panels as pn
+from convfig.render.layout import Item, Label, Layout
+from convfig.render.types import FigureSpec
+
+S = 28              # cell side: "−13" in 7 pt is 21 px
+MAX_MAPS = 4
+MAX_SIDE = 6
+
+
+@dataclass(frozen=True)
+class Data:
+    trace: convfig.SeparableTrace
+    x: np.ndarray
+    dk: np.ndarray
+    pk: np.ndarray
+    spec: convfig.DepthwiseSpec
+    filters: int
+    call: str
+    conv_params: int
+
+
+def compute(spec: FigureSpec) -> Data:
+    p = spec.params
+    ds = depthwise_spec(p)
+    f = p["filters"]
+    if max(ds.channels * ds.depth_multiplier, f) > MAX_MAPS or max(ds.conv.input_shape) > MAX_SIDE:
+        raise ConvfigError(f"channels: this figure draws at most {MAX_MAPS} maps per stage (channels × "
+                           f"depth_multiplier, filters) and inputs up to {MAX_SIDE}×{MAX_SIDE}; use fewer or smaller")
+    rng = np.random.default_rng(p["seed"])
+    c, m = ds.channels, ds.depth_multiplier
+    x = rng.integers(0, 5, size=ds.conv.input_shape + (c,))
+    dk = rng.integers(-1, 2, size=ds.kernel_size + (c, m))
+    pk = rng.integers(-1, 3, size=(1, 1, c * m, f))
+    for _ in range(20):         # distinct filters (two equal columns would draw two equal outputs)
+        if len({tuple(col) for col in pk[0, 0].T}) == f:
+            break
+        pk = rng.integers(-1, 3, size=(1, 1, c * m, f))
+    cs = ds.conv
+    tr = convfig.separable_trace(x, dk, pk, strides=cs.strides, padding=cs.padding, dilation_rate=cs.dilation_rate)
+    base = {"input": cs.input_shape, "channels": c, "filters": f, "kernel": ds.kernel_size, "strides": cs.strides,
+            "padding": cs.padding, "dilation": cs.dilation_rate}
+    return Data(tr, x, dk, pk, ds, f, summary("separable", {**base, "depth_multiplier": m}).keras,
+                summary("conv", {**base, "groups": 1}).params)
+
+
+def _column(x: float, y: float, maps: np.ndarray, name: str, fill: str, label: str, bold: bool = False,
+            pitch: float = 0) -> list[Item]:
+    """Maps (h, w, n) stacked top to bottom, ``pitch`` px apart, each keyed (name, (j, r, c))."""
+    out: list[Item] = []
+    for j in range(maps.shape[-1]):
+        yj = y + j * pitch
+        out.append(Label(x, yj - 5, f"{label} {j}", 8, "muted"))
+        out += pn.keyed_grid(x, yj + 2, maps[..., j], lambda r, c, j=j: (name, (j, r, c)), fill, side=S, bold=bold)
+    return out
+
+
+def plan(spec: FigureSpec, data: Data) -> Layout:
+    d = data
+    ds, tr = d.spec, d.trace
+    c, m, f = ds.channels, ds.depth_multiplier, d.filters
+    k = ds.kernel_size
+    mid = tr.depthwise.output
+    h = max(d.x.shape[0], k[0], mid.shape[0])
+    pitch = h * S + 24
+    heads = [["input", f"{c} channel{'s' if c > 1 else ''}"], ["depthwise", "one kernel per channel"],
+             ["depthwise output", f"{c * m} map{'s' if c * m > 1 else ''}, no mixing"],
+             ["pointwise 1×1", "rows: maps, columns: filters"], ["output", f"{f} filter{'s' if f > 1 else ''}"]]
+    widths = [d.x.shape[1] * S, k[1] * S, mid.shape[1] * S, f * S + 20, tr.output.shape[1] * S]
+    xs = pn.columns([(hd, w, 0) for hd, w in zip(heads, widths)], pn.MARGIN)
+    y0 = pn.MARGIN
+    y = y0 + max(pn.heading_h(hd) for hd in heads) + 14
+    items: list[Item] = []
+    for hx, hd in zip(xs, heads):
+        items += pn.heading(hx, y0, hd)
+    # input channel c sits in the row of its first depthwise map (c * m)
+    for q in range(c):
+        yq = y + q * m * pitch
+        items.append(Label(xs[0], yq - 5, f"channel {q}", 8, "muted"))
+        items += pn.keyed_grid(xs[0], yq + 2, d.x[..., q], lambda r, cc, q=q: ("input", (q, r, cc)), "input_fill",
+                               side=S)
+    dkm = d.dk.reshape(k + (c * m,))
+    items += _column(xs[1], y, dkm, "dw_kernel", "window_fill", "kernel", pitch=pitch)
+    items += _column(xs[2], y, mid, "mid", "output_fill", "map", pitch=pitch)
+    pw = d.pk[0, 0]                                   # (c*m, f)
+    items += [Label(xs[3] + 20 + j * S + S / 2, y - 5, f"f{j}", 8, "muted", ha="center") for j in range(f)]
+    for j in range(c * m):
+        items.append(Label(xs[3] + 16, y + 2 + j * pitch + S / 2, f"map {j}", 8, "muted", ha="right", va="center"))
+        items += pn.keyed_grid(xs[3] + 20, y + 2 + j * pitch, pw[j:j + 1], lambda r, q, j=j: ("pointwise", (j, q)),
+                               "window_fill", side=S)
+    items += _column(xs[4], y, tr.output, "output", "output_fill", "filter", bold=True, pitch=pitch)
+    for a, b in zip(xs[:-1], widths[:-1]):
+        items.append(Label(a + b + pn.GAP / 2 - 2, y + S, fmt.ARROW, 11, "fg", ha="center", va="center"))
+    bottom = parts.extent(items)[1] + 18
+    ks = "·".join(map(str, k))
+    dw, pwn = int(np.prod(k)) * c * m, c * m * f + f
+    counts = [(f"depthwise {ks}·{c}·{m} = {dw}", "depthwise"), (f"pointwise {c * m}·{f} + {f} = {pwn}", "pointwise"),
+              (f"separable {dw + pwn}", "separable"),
+              (f"Conv2D({f}, {fmt.shape(k)}): {ks}·{c}·{f} + {f} = {d.conv_params}", "conv")]
+    x = pn.MARGIN
+    for text, key in counts:
+        chip = parts.chip(x, bottom, text, fill="bg", edge="accent" if key != "conv" else "grid", size=9,
+                          key=("params", (key,)))
+        items.append(chip)
+        x += chip.w + 10
+    alt = (f"Diagram of a separable convolution, {d.call}, on a {fmt.shape(ds.conv.input_shape)} input with {c} "
+           f"channels: first each channel is convolved with its own {fmt.shape(k)} kernel (depthwise, {dw} weights, "
+           f"no mixing), giving {c * m} maps; then a 1×1 pointwise convolution mixes those maps into {f} filters "
+           f"({pwn} parameters with the biases). Together {dw + pwn} parameters, against {d.conv_params} for one "
+           f"ordinary Conv2D with {f} filters of {fmt.shape(k)}. Real example numbers in every cell.")
+    return pn.finish(items, [], d.call, alt, ss=2, levels=0)

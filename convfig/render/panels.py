@@ -1,0 +1,139 @@
+"""Panels the layer figures share (transposed conv, pooling, depthwise, separable): number grids with row and
+column indices, headings, a window outline, one equation line in monospaced slots, and the finished Layout
+(size from the content, at least MIN_WIDTH_PX wide, the Keras call underneath).
+
+Pure planning: Layout items only, no pixels.
+
+>>> items = grid(0, 20, np.array([[1, 2]]), "input")
+>>> [it.text for it in items if getattr(it, "key", None)]
+['1', '2']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from convfig.render import fmt, parts
+from convfig.render import text as tx
+from convfig.render.layout import Box, Colour, Item, Label, Layout, Step
+from convfig.render.style import FONT_CELL, FONT_LABEL, MIN_WIDTH_PX
+
+MARGIN = 12
+GAP = 28
+C = 30                  # cell side (px)
+IDX_PT = 8
+DETAIL_PT = 9
+EQ_PT = 9.0
+CAP_PT = 8.5
+ARM = 10
+
+
+def indices(x: float, y: float, rows: int, cols: int, cell: float = C, first: tuple[int, int] = (0, 0)) -> list[Item]:
+    """Row numbers left of a grid, column numbers above it (muted)."""
+    out: list[Item] = [Label(x - 5, y + r * cell + cell / 2, str(r + first[0]), IDX_PT, "muted", ha="right",
+                             va="center") for r in range(rows)]
+    out += [Label(x + c * cell + cell / 2 + 1, y - 9, str(c + first[1]), IDX_PT, "muted", ha="center", va="center")
+            for c in range(cols)]
+    return out
+
+
+def cell(x: float, y: float, text: str, key: tuple | None, *, fill: Colour = "input_fill", side: float = C,
+         bold: bool = False, kind: str = "real") -> list[Item]:
+    """One cell: kind 'real' (grid edge, value on an inset keyed box), 'pad' (hatched, dashed, muted text),
+    'zero' (an inserted zero: dashed edge, muted text, no hatch), 'empty' (output not written yet)."""
+    size = tx.fit(text, FONT_CELL, side - (10 if bold else 7), bold) if text else FONT_CELL
+    if kind == "pad":
+        out: list[Item] = [parts.input_cell(x, y, side, pad=True)]
+        if text:
+            out.append(Label(x + side / 2 + 1, y + side / 2, text, size, "muted", ha="center", va="center",
+                             plate="pad_fill", key=key))
+        return out
+    if kind == "zero":
+        return [Box(x, y, side, side, fill="bg", edge="grid", dash=True),
+                Box(x + 2, y + 2, side - 3, side - 3, fill="bg", text=text, color="muted", size=size, key=key)]
+    edge = [Box(x, y, side, side, edge="grid")]
+    return edge + [Box(x + 1, y + 1, side - 1, side - 1, fill=fill, text=text, size=size, bold=bold, key=key)]
+
+
+def grid(x: float, y: float, values: np.ndarray, name: str | None, *, fill: Colour = "input_fill",
+         kinds: np.ndarray | None = None, bold: bool = False, side: float = C, index: bool = True) -> list[Item]:
+    """A 2D grid of numbers keyed (name, (r, c)); ``kinds`` per cell as in :func:`cell` (default 'real')."""
+    out: list[Item] = []
+    for (r, c), v in np.ndenumerate(values):
+        k = "real" if kinds is None else str(kinds[r, c])
+        text = "" if k == "empty" else fmt.num(v)
+        out += cell(x + c * side, y + r * side, text, (name, (r, c)) if name and text else None, fill=fill,
+                    side=side, bold=bold, kind=k if k != "empty" else "real")
+    if index:
+        out += indices(x, y, *values.shape, cell=side)
+    return layered(out)
+
+
+def layered(items: list[Item]) -> list[Item]:
+    """Edges and fills first, keyed values last: no cell's edge is drawn over a neighbour's value."""
+    return [it for it in items if getattr(it, "key", None) is None] + [it for it in items if getattr(it, "key", None)]
+
+
+def keyed_grid(x: float, y: float, a: np.ndarray, key: Callable[[int, int], tuple], fill: Colour, *,
+               side: float = C, bold: bool = False) -> list[Item]:
+    """A small grid of numbers, cell (r, c) keyed key(r, c) (no indices)."""
+    out: list[Item] = []
+    for (r, c), v in np.ndenumerate(a):
+        out += cell(x + c * side, y + r * side, fmt.num(v), key(r, c), fill=fill, side=side, bold=bold)
+    return layered(out)
+
+
+def heading(x: float, y: float, lines: Sequence[str]) -> list[Item]:
+    """A bold title and muted detail lines under it."""
+    out: list[Item] = [Label(x, y + 13, lines[0], FONT_LABEL, "fg", bold=True)]
+    return out + [Label(x, y + 29 + 14 * j, d, DETAIL_PT, "muted") for j, d in enumerate(lines[1:])]
+
+
+def heading_h(lines: Sequence[str]) -> float:
+    return 18 + 14 * (len(lines) - 1) + 6
+
+
+def heading_w(lines: Sequence[str]) -> float:
+    return max([tx.width(lines[0], FONT_LABEL, bold=True)] + [tx.width(d, DETAIL_PT) for d in lines[1:]])
+
+
+def window(x: float, y: float, r0: int, c0: int, r1: int, c1: int, side: float = C, lw: float = 3,
+           color: Colour = "window") -> Box:
+    """The outline (bars with arms) around grid cells r0..r1, c0..c1."""
+    return Box(x + c0 * side, y + r0 * side, (c1 - c0 + 1) * side, (r1 - r0 + 1) * side, edge=color, lw=lw,
+               arms=ARM)
+
+
+def columns(blocks: Sequence[tuple[list[str], float, float]], x0: float = MARGIN) -> list[float]:
+    """x of each panel (heading lines, content width, left gutter) placed left to right with GAP between."""
+    xs, x = [], x0
+    for lines, w, gutter in blocks:
+        xs.append(x + gutter)
+        x += gutter + max(w, heading_w(lines)) + GAP
+    return xs
+
+
+def finish(items: list[Item], steps: list[Step], call: str, alt: str, *, equations: Sequence[str] | None = None,
+           ss: int = 1, levels: int = 3) -> Layout:
+    """Size the figure to its content (>= MIN_WIDTH_PX, even sides), add one equation per step (monospaced
+    slots: between frames only the characters that change are redrawn) and the Keras call."""
+    right, bottom = parts.extent(items + [it for st in steps for it in st.keep + st.show])
+    w = int(max(MIN_WIDTH_PX, right + MARGIN))
+    adv = tx.mono_advance(CAP_PT)
+    w = max(w, 2 * MARGIN + adv * max(len(s) for s in fmt.wrap_call(call, (w - 2 * MARGIN) // adv)))
+    y = bottom + 14
+    if equations:
+        eadv = tx.mono_advance(EQ_PT)
+        lines = [fmt.wrap(e, int((w - 2 * MARGIN) // eadv)) for e in equations]
+        w = max(w, 2 * MARGIN + eadv * max(len(s) for e in lines for s in e))
+        static, per = parts.mono_slots(MARGIN, y + 13, lines, EQ_PT, line_h=18)
+        items = items + static
+        for st, extra in zip(steps, per):
+            st.show = st.show + extra
+        y += max(len(e) for e in lines) * 18 + 6
+    w += w % 2
+    code, h = parts.code_lines(MARGIN, y, call, w - 2 * MARGIN, size=CAP_PT, line_h=15)
+    height = int(y + h + MARGIN)
+    return Layout(w, height + height % 2, items + code, steps, alt=alt, ss=ss, levels=levels)
