@@ -69,7 +69,7 @@ def _serve_edit(project: Path, cache: Path) -> float:
         page = project / "docs" / "strides.md"
         text = page.read_text()
         seed = 100 + time.time_ns() % 900            # a figure no cache has seen before this run
-        new, n = re.subn(r"(\{\{ figure conv2d )", rf"\g<1>seed={seed} ", text, count=1)
+        new, n = re.subn(r"(```convfig\nkind: conv2d\n)", rf"\g<1>seed: {seed}\n", text, count=1)
         assert n == 1, "no conv2d figure on strides.md"
         before = _get(url) or ""
         time.sleep(1.0)                     # let the watcher settle

@@ -1,15 +1,11 @@
-"""Figure directives in the site's Markdown: find, parse, validate, and replace them with HTML.
+"""Figure fences in the site's Markdown: find, validate, and replace them with HTML.
 
-Pages ask for a computed figure with one line of its own::
-
-    {{ figure conv2d input=5x5 kernel=3 strides=2 padding=same caption="Stride 2 skips a position" }}
-
-and the gallery page lists every animation of the site with::
-
-    {{ gallery }}
+Pages ask for a computed figure with a ```convfig fence (``kind:`` then one ``key: value`` per line,
+parsed by ``convfig.mkdocs.fence``); ``show: gallery`` lists every animation of the site and
+``show: shape-table`` the generated shape reference.
 
 This module knows nothing about MkDocs: ``collect`` reads pages from a folder, ``validate`` checks the
-directives against the figure registry (``convfig.render.registry``), ``page_html`` rewrites one page's
+fences against the figure registry (``convfig.render.registry``), ``rewrite`` rewrites one page's
 Markdown once the figures are rendered. ``gen/figures.py`` wires it to mkdocs-gen-files (or to a plain
 output folder when run as a script).
 """
@@ -19,18 +15,10 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-# A directive line: optional indentation (content tabs, admonitions), then {{ figure ... }} or {{ gallery }}.
-DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<name>[A-Za-z][\w-]*)\b(?P<body>.*)\}\}\s*$")
-# Anything that looks like the start of a directive but does not match the full-line form above.
-LOOSE = re.compile(r"\{\{\s*(figure|gallery|shape-table)\b")
-NAMES = ("figure", "gallery", "shape-table")
-FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 
 SITE_KEYS = ("caption", "stepper")
 TRUE = {"1", "true", "yes", "on"}
@@ -57,6 +45,8 @@ class Directive:
     kind: str = ""
     params: Mapping[str, object] = field(default_factory=dict)  # render parameters (stepper included)
     caption: str = ""
+    end: int = 0  # last line of the fence (its closer)
+    fence: object = None  # the parsed convfig.mkdocs.fence.Fence
 
     @property
     def stepper(self) -> bool:
@@ -66,66 +56,26 @@ class Directive:
         return f"{self.page}:{self.line}"
 
 
-def parse_line(text: str, page: str, src: str, line: int) -> Directive | None:
-    """Parse one Markdown line; None when it is not a directive. Raises DirectiveError when malformed."""
-    m = DIRECTIVE.match(text)
-    if not m:
-        if LOOSE.search(text):
-            raise DirectiveError(
-                page, line, "a figure directive must be one whole line: {{ figure KIND key=value ... }}"
-            )
-        return None
-    name, body = m["name"], m["body"].strip()
-    if name not in NAMES:
-        raise DirectiveError(page, line, f"unknown directive {{{{ {name} }}}} (known: {', '.join(NAMES)})")
-    try:
-        words = shlex.split(body)
-    except ValueError as e:
-        raise DirectiveError(page, line, f"cannot parse directive ({e})") from None
-    if name != "figure":
-        if words:
-            raise DirectiveError(page, line, f"{{{{ {name} }}}} takes no arguments")
-        return Directive(page, src, line, m["indent"], name)
-    if not words or "=" in words[0]:
-        raise DirectiveError(page, line, "figure directive needs a kind first: {{ figure KIND key=value ... }}")
-    kind, params, caption = words[0], {}, None
-    for word in words[1:]:
-        key, eq, value = word.partition("=")
-        if not eq or not key:
-            raise DirectiveError(page, line, f"expected key=value, got {word!r}")
-        if key in params or (key == "caption" and caption is not None):
-            raise DirectiveError(page, line, f"parameter {key!r} given twice")
-        if key == "caption":
-            caption = value.strip()
-        elif key == "stepper":
-            if value.lower() not in TRUE | FALSE:
-                raise DirectiveError(page, line, f"stepper must be 1 or 0, got {value!r}")
-            if value.lower() in TRUE:
-                params["stepper"] = True
-        else:
-            params[key] = value  # raw: the registry parses every value
-    if not caption:
-        raise DirectiveError(page, line, f'figure {kind!r} needs a caption="..."')
-    return Directive(page, src, line, m["indent"], "figure", kind, params, caption)
+def _directive(fence, block, src: str) -> Directive:
+    name = "figure" if fence.kind else fence.show
+    params = dict(fence.params)
+    if fence.stepper:
+        params["stepper"] = True
+    return Directive(fence.page, src, block.start, block.indent, name, fence.kind, params, fence.caption,
+                     block.end, fence)
 
 
 def scan(text: str, page: str, src: str) -> list[Directive]:
-    """All directives of one page, skipping fenced code blocks."""
+    """All ```convfig fences of one page (other code blocks and HTML comments are skipped)."""
+    from convfig.mkdocs.fence import FenceError, find_fences, parse_body
+
     found: list[Directive] = []
-    fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        f = FENCE.match(line)
-        if fence is None:
-            if f:
-                fence = f["fence"]
-                continue
-        else:
-            if f and f["fence"][0] == fence[0] and len(f["fence"]) >= len(fence) and not line[f.end():].strip():
-                fence = None
-            continue
-        d = parse_line(line, page, src, number)
-        if d is not None:
-            found.append(d)
+    for block in find_fences(text):
+        try:
+            fence = parse_body(block.body, page, block.start)
+        except FenceError as e:
+            raise DirectiveError(e.page, e.line, e.message) from None
+        found.append(_directive(fence, block, src))
     return found
 
 
@@ -150,22 +100,17 @@ def validate(directives: Iterable[Directive]) -> dict[Directive, list]:
 
     The first problem raises DirectiveError naming the page and line.
     """
-    import convfig
-    from convfig.render import registry as kinds
+
+    from convfig.mkdocs.fence import FenceError, check
 
     specs: dict[Directive, list] = {}
     for d in directives:
         if d.name != "figure":
             continue
-        if d.kind not in kinds.KINDS:
-            known = ", ".join(sorted(kinds.KINDS))
-            raise DirectiveError(d.page, d.line, f"unknown figure kind {d.kind!r} (known: {known})")
-        params = {k: (1 if k == "stepper" else v) for k, v in d.params.items()}
         try:
-            pair = [kinds.make_spec(d.kind, params, theme) for theme in THEMES]
-            kinds.check_size(d.kind, pair[0].params)
-        except convfig.ConvfigError as e:
-            raise DirectiveError(d.page, d.line, f"figure {d.kind}: {e}") from None
+            pair = check(d.fence)
+        except FenceError as e:
+            raise DirectiveError(e.page, e.line, e.message) from None
         specs[d] = pair
     return specs
 
@@ -354,13 +299,15 @@ def rewrite(
             used[base] = used.get(base, 0) + 1
             anchors[d] = base if used[base] == 1 else f"{base}-{used[base]}"
     for d in sorted(directives, key=lambda d: d.line, reverse=True):
-        if d.name == "gallery":
+        if d.name == "reference":
+            block = ""
+        elif d.name == "gallery":
             block = gallery_html(gallery or [], page_dir, use_directory_urls, d.indent, titles)
         elif d.name == "shape-table":
             block = shape_tables(d.indent)
         else:
             block = figure_html(d, files[d], page_dir, anchors[d])
-        lines[d.line - 1 : d.line] = ["", block, ""]
+        lines[d.line - 1 : d.end] = ["", block, ""]
     return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
 
 

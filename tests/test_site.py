@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT / "gen"))
 import directives as D  # noqa: E402
 import snippets as S  # noqa: E402
 
+from convfig.mkdocs import fence as F  # noqa: E402
+
 ENV = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "true"}
 ENV.pop("CONVFIG_OFFLINE", None)
 NAV = ["index.md", "kernels.md", "kernel-size.md", "strides.md", "padding.md", "dilation.md", "channels.md",
@@ -138,6 +140,7 @@ def test_no_directive_left_in_html(built):
     for page in built.rglob("*.html"):
         text = re.sub(r"<pre.*?</pre>", "", page.read_text(encoding="utf-8"), flags=re.S)
         assert "{{ figure" not in text and "{{ gallery" not in text and "{{ shape-table" not in text, page
+        assert "language-convfig" not in page.read_text(encoding="utf-8"), f"{page}: a convfig fence left as code"
 
 
 def test_figures_have_alt_size_caption_poster_and_files(built):
@@ -267,53 +270,55 @@ def test_offline_build_has_no_remote_assets(tmp_path):
 # --------------------------------------------------------------------------- directives
 
 
-def test_directive_parses_params_caption_and_stepper():
-    d = D.parse_line('  {{ figure conv2d input=5x5 kernel=3 strides=2 stepper=1 caption="Two \'steps\' a time" }}',
-                     "docs/p.md", "p.md", 7)
-    assert d.kind == "conv2d" and d.indent == "  " and d.line == 7
-    assert d.params == {"input": "5x5", "kernel": "3", "strides": "2", "stepper": True}
-    assert d.caption == "Two 'steps' a time"
+def test_fence_parses_params_caption_and_stepper():
+    body = "kind: conv2d\ninput: 5x5\nkernel: 3\n# a comment\nstrides: 2\nstepper: yes\ncaption: Two 'steps': a time\n"
+    f = F.parse_body(body, "docs/p.md", 7)
+    assert f.kind == "conv2d" and f.line == 7 and f.stepper
+    assert f.params == {"input": "5x5", "kernel": "3", "strides": "2"}
+    assert f.caption == "Two 'steps': a time"
+    assert f.key_lines["strides"] == 12
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("body", "message"),
     [
-        ('{{ figure conv2d input=5x5 caption="x" ', "one whole line"),
-        ("{{ figure conv2d input=5x5 }}", "needs a caption"),
-        ('{{ figure input=5x5 caption="x" }}', "needs a kind first"),
-        ('{{ figure conv2d input caption="x" }}', "expected key=value"),
-        ('{{ figure conv2d input=5 input=6 caption="x" }}', "given twice"),
-        ('{{ figure conv2d caption="unclosed }}', "cannot parse"),
-        ('{{ figure conv2d stepper=maybe caption="x" }}', "stepper must be"),
-        ("{{ gallery now }}", "takes no arguments"),
-        ("{{ figures conv2d }}", "unknown directive"),
-        ('Some text {{ figure conv2d caption="x" }} inline', "one whole line"),
+        ("kind: conv2d\ninput 5x5", "docs/p.md:14: expected 'key: value', got 'input 5x5'"),
+        ("input: 5x5", "docs/p.md:12: kind: missing"),
+        ("kind: conv2d\ninput: 5\ninput: 6", "docs/p.md:15: input: given twice (first on line 14)"),
+        ("kind: conv2d\nstepper: maybe", "docs/p.md:14: stepper: must be true or false"),
+        ("show: galery", "docs/p.md:13: show: unknown block 'galery'; did you mean 'gallery'?"),
+        ("show: gallery\ninput: 5", "docs/p.md:14: input: show: gallery takes no other key"),
+        ("kind: conv9d", "docs/p.md:13: kind: unknown figure kind 'conv9d'; did you mean"),
+        ("kind: conv2d\ncolour: red", "docs/p.md:14: colour: not a key of conv2d figures"),
+        ("kind: conv2d\npaddin: same", "docs/p.md:14: paddin: not a key of conv2d figures; did you mean 'padding'?"),
     ],
 )
-def test_malformed_directive_names_page_and_line(line, message):
-    with pytest.raises(D.DirectiveError, match=re.escape("docs/p.md:12: ") + ".*" + re.escape(message)):
-        D.parse_line(line, "docs/p.md", "p.md", 12)
+def test_malformed_fence_names_page_line_and_key(body, message):
+    with pytest.raises(F.FenceError, match=re.escape(message)):
+        F.parse_body(body, "docs/p.md", 12)
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("body", "message"),
     [
-        ('{{ figure conv9d input=5 caption="x" }}', "unknown figure kind 'conv9d'"),
-        ('{{ figure conv2d colour=red caption="x" }}', "colour"),
-        ('{{ figure conv2d input=5x5 kernel=9 caption="x" }}', "kernel"),
-        ('{{ figure conv2d input=5 caption="x" }}', "input"),
-        ('{{ figure conv1d input=8 padding=sideways caption="x" }}', "padding"),
+        ("kind: conv2d\ninput: 5x5\nkernel: 9", "docs/p.md:6: conv2d figure: kernel"),
+        ("kind: conv2d\ninput: 5", "docs/p.md:5: conv2d figure: input"),
+        ("kind: conv1d\ninput: 8\npadding: sideways", "docs/p.md:6: conv1d figure: padding"),
+        ("kind: conv2d\ninput: 60x60", "docs/p.md:5: conv2d figure: input: "),
     ],
 )
-def test_invalid_directive_is_refused_by_the_registry(line, message):
-    d = D.parse_line(line, "docs/p.md", "p.md", 3)
-    with pytest.raises(D.DirectiveError, match=re.escape("docs/p.md:3: ") + ".*" + re.escape(message)):
-        D.validate([d])
+def test_invalid_fence_is_refused_by_the_registry_on_the_key_line(body, message):
+    with pytest.raises(F.FenceError, match=re.escape(message)):
+        F.check(F.parse_body(body, "docs/p.md", 3))
 
 
-def test_directives_in_code_blocks_are_left_alone():
-    text = 'Text\n\n```markdown\n{{ figure nope caption="x" }}\n```\n\n~~~~\n{{ gallery x }}\n~~~~\n'
-    assert D.scan(text, "docs/p.md", "p.md") == []
+def test_fences_only_count_outside_code_comments_and_inline_code():
+    text = ("Text `{{ figure conv2d }}` and ` ```convfig `\n\n````markdown\n```convfig\nkind: nope\n```\n````\n\n"
+            "<!-- a note\n```convfig\nkind: nope\n```\n-->\n\n~~~~\n```convfig\n~~~~\n\n"
+            "  ```convfig\n  kind: conv1d\n  input: 8\n  ```\n")
+    blocks = F.find_fences(text)
+    assert [(b.start, b.end, b.indent) for b in blocks] == [(19, 22, "  ")]
+    assert F.parse_body(blocks[0].body).params == {"input": "8"}
 
 
 def test_rewrite_relative_links_follow_directory_urls():
@@ -339,15 +344,15 @@ def _tiny_project(tmp_path: Path, page: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("body", "message"),
     [
-        ('{{ figure conv9d input=5x5 caption="x" }}', "docs/index.md:3: unknown figure kind 'conv9d'"),
-        ('{{ figure conv2d input=5x5 kernel=9 caption="x" }}', "docs/index.md:3: figure conv2d:"),
-        ("{{ figure conv2d input=5x5 }}", "docs/index.md:3: figure 'conv2d' needs a caption"),
+        ("kind: conv9d\ninput: 5x5", "docs/index.md:4: kind: unknown figure kind 'conv9d'"),
+        ("kind: conv2d\ninput: 5x5\nkernel: 9", "docs/index.md:6: conv2d figure: kernel"),
+        ("kind: conv2d\ninptu: 5x5", "docs/index.md:5: inptu: not a key of conv2d figures; did you mean 'input'?"),
     ],
 )
-def test_bad_directive_fails_the_build_with_page_and_line(tmp_path, line, message):
-    project = _tiny_project(tmp_path, f"# Tiny\n\n{line}\n")
+def test_bad_fence_fails_the_build_with_page_and_line(tmp_path, body, message):
+    project = _tiny_project(tmp_path, f"# Tiny\n\n```convfig\n{body}\n```\n")
     proc = mkdocs("build", "--strict", cwd=project)
     assert proc.returncode != 0
     assert message in proc.stdout + proc.stderr, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -359,10 +364,10 @@ def test_standalone_check_and_output(tmp_path):
     proc = subprocess.run([sys.executable, str(script), "--check"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["directives"] >= 25
-    bad = _tiny_project(tmp_path, '# T\n\n{{ figure conv2d input=5x5 kernel=0 caption="x" }}\n')
+    bad = _tiny_project(tmp_path, "# T\n\n```convfig\nkind: conv2d\ninput: 5x5\nkernel: 0\n```\n")
     proc = subprocess.run([sys.executable, str(script), "--check", "--docs", "docs"], cwd=bad,
                           capture_output=True, text=True)
-    assert proc.returncode == 2 and proc.stderr.startswith("error: docs/index.md:3: "), proc.stderr
+    assert proc.returncode == 2 and proc.stderr.startswith("error: docs/index.md:6: "), proc.stderr
 
 
 # --------------------------------------------------------------------------- Keras snippets
