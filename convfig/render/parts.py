@@ -17,7 +17,7 @@ import numpy as np
 
 from convfig.render import fmt
 from convfig.render import text as tx
-from convfig.render.layout import Box, Colour, Item, Label, Line, Mix, Poly
+from convfig.render.layout import Box, Colour, Image, Item, Label, Line, Mix, Poly
 
 
 def grid(x: float, y: float, values: Sequence[Sequence[float]] | np.ndarray, cell: float, *,
@@ -264,7 +264,9 @@ def extent(items: Iterable[Item]) -> tuple[float, float]:
     """
     right = bottom = 0.0
     for it in items:
-        if isinstance(it, Box):
+        if isinstance(it, Image):
+            x1, y1 = it.x + it.w, it.y + it.h
+        elif isinstance(it, Box):
             x1, y1 = it.x + it.w + it.lw / 2, it.y + it.h + it.lw / 2
         elif isinstance(it, Label):
             m = tx.mask(it.text, it.size, it.bold, it.mono)

@@ -110,6 +110,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     # issue 11: real data and one layer feeding the next
     Kind("layer-chain", False, {},
          "two Conv2D layers with bias and ReLU: layer 1's maps are layer 2's input channels"),
+    Kind("photo-kernels", False, {"padding": "same"},
+         "the classic kernels (blur, sharpen, Sobel, Laplacian) on a real photo, with their numbers"),
+    Kind("photo-borders", False, {"kernel": 15},
+         "valid vs same on a real photo: a wide blur loses the border or darkens it"),
+    Kind("feature-maps", False, {},
+         "4 filters on a real photo: 4 signed feature maps stacked as the output's last axis"),
+    Kind("signal", False, {"kernel": 9, "padding": "same"},
+         "Conv1D on a real EEG signal: moving average and difference; same vs causal"),
 ]}
 
 ANIMATED_KINDS = [k for k, v in KINDS.items() if v.animated]

@@ -21,7 +21,10 @@ import numpy as np
 
 import convfig
 from convfig.errors import ConvfigError
+from convfig.numbers import with_numbers
 from convfig.params import conv_spec
+from convfig.render import fmt
+from convfig.render.layout import Image, Item, Label
 
 PHOTO_FILE, EEG_FILE = "grace_hopper.jpg", "eeg.dat"
 PHOTO_CREDIT = ("grace_hopper.jpg from matplotlib's sample data: U.S. Navy photograph of Grace Hopper, "
@@ -81,11 +84,12 @@ def photo_crop(shape: tuple[int, ...], reduce: int = 4) -> np.ndarray:
 
 
 def example_trace(params: Mapping[str, Any]) -> convfig.Trace:
-    """The trace a conv figure draws, from its canonical params (``example`` picks the numbers)."""
+    """The trace a conv figure draws, from its canonical params (``example`` picks the numbers; ``values``,
+    ``kernel_values`` and ``bias`` replace them where given: convfig.numbers)."""
     cs = conv_spec(params)
     name = params.get("example", "random")
     if name != "photo":
-        return convfig.trace_example(cs, seed=int(params.get("seed", 0)), name=name)
+        return with_numbers(convfig.trace_example(cs, seed=int(params.get("seed", 0)), name=name), params)
     if cs.rank != 2 or cs.channels != 1 or cs.filters != 1 or cs.kernel_size != (3, 3):
         raise ConvfigError("example: photo is a 2D example with one channel, one filter and a 3x3 kernel "
                            "(Sobel x)")
@@ -94,4 +98,48 @@ def example_trace(params: Mapping[str, Any]) -> convfig.Trace:
                            f"{'x'.join(map(str, cs.input_shape))}")
     x = photo_crop(cs.input_shape)[..., None]
     k = KERNELS["Sobel x"][..., None, None]
-    return convfig.trace(x, k, strides=cs.strides, padding=cs.padding, dilation_rate=cs.dilation_rate)
+    return with_numbers(convfig.trace(x, k, strides=cs.strides, padding=cs.padding, dilation_rate=cs.dilation_rate),
+                        params)
+
+
+# ------------------------------------------------------------------ colour maps for real-valued maps
+# diverging: Okabe-Ito blue (negative) -> near white (0) -> vermillion (positive); safe for colour-blind readers
+NEG, MID, POS = (0x00, 0x72, 0xB2), (0xF7, 0xF7, 0xF7), (0xD5, 0x5E, 0x00)
+
+
+def diverging(values: np.ndarray, limit: float) -> np.ndarray:
+    """uint8 RGB of values in [-limit, limit] (clipped): blue below 0, near white at 0, vermillion above."""
+    t = np.clip(np.asarray(values, float) / max(limit, 1e-12), -1.0, 1.0)[..., None]
+    neg, mid, pos = (np.array(c, float) for c in (NEG, MID, POS))
+    rgb = np.where(t < 0, mid + (-t) * (neg - mid), mid + t * (pos - mid))
+    return np.round(rgb).astype(np.uint8)
+
+
+def grey(values: np.ndarray) -> np.ndarray:
+    """uint8 grey of values clipped to 0-255 (rounded)."""
+    return np.round(np.clip(np.asarray(values, float), 0, 255)).astype(np.uint8)
+
+
+def nice_limit(values: np.ndarray) -> float:
+    """A round colour-bar limit covering the 99th percentile of |values| (a few extremes are clipped)."""
+    v = float(np.percentile(np.abs(values), 99)) or 1.0
+    step = 10 ** np.floor(np.log10(v))
+    return float(np.ceil(v / step) * step)
+
+
+def signed(kernel: np.ndarray) -> bool:
+    """A zero-sum kernel (an edge detector): its map is signed and drawn with the diverging map."""
+    return bool(abs(float(kernel.sum())) < 1e-9)
+
+
+BAR_H = 8          # colour bar height (px)
+
+
+def colour_bar(x: float, y: float, w: float, limit: float, name: str) -> list[Item]:
+    """A diverging colour bar from -limit to +limit, labelled at both ends and 0."""
+    ramp = diverging(np.linspace(-limit, limit, 64)[None, :], limit)
+    lim = fmt.num(limit)
+    return [Image(x, y, w, BAR_H, ramp, key=("bar", name)),
+            Label(x, y + BAR_H + 9, fmt.MINUS + lim, 7.5, "muted", va="center"),
+            Label(x + w / 2, y + BAR_H + 9, "0", 7.5, "muted", ha="center", va="center"),
+            Label(x + w, y + BAR_H + 9, "+" + lim, 7.5, "muted", ha="right", va="center", key=("limit", name))]

@@ -124,97 +124,89 @@ def _arrow(x0: float, x1: float, y: float, text: str) -> list[Item]:
             Label((x0 + x1) / 2, y - 9, text, 8, "muted", ha="center", va="center")]
 
 
-def plan(spec: FigureSpec, data: Chain) -> Layout:
-    n, (s1, s2) = data.n, data.specs
-    shapes = {"input": (7, 7, 1), "kernel1": n["k1"].shape, "z1": s1.output_shape, "a1": s1.output_shape,
-              "kernel2": n["k2"].shape, "z2": s2.output_shape, "a2": s2.output_shape}
-    heads = {"input": "input", "kernel1": "kernels", "z1": "conv + bias", "a1": "ReLU",
-             "kernel2": "kernel", "z2": "conv + bias", "a2": "ReLU"}
-    span_h = 22                                     # "layer 1 ..." / "layer 2 ..." over their panels
-    head_h = span_h + 44
-    top = M + head_h
-    map_gap = 30                                    # between the filter-0 and filter-1 grids of a panel
-    tall = 2 * 5 * C + map_gap
+SPAN_H = 22                 # "layer 1 ..." / "layer 2 ..." over their panels
+TOP = M + SPAN_H + 44       # first grid row
+MAP_GAP = 30                # between the filter-0 and filter-1 grids of a panel
+TALL = 2 * 5 * C + MAP_GAP
+HEADS = {"input": "input", "kernel1": "kernels", "z1": "conv + bias", "a1": "ReLU",
+         "kernel2": "kernel", "z2": "conv + bias", "a2": "ReLU"}
+WIDE = {"input": 7 * C, "kernel1": 3 * C, "z1": 5 * C, "a1": 5 * C, "kernel2": 3 * C, "z2": 3 * C, "a2": 3 * C}
+
+
+def _head(name: str, px: float, shape: tuple) -> list[Item]:
+    cx = px + WIDE[name] / 2
+    text = fmt.tuple_str(shape)
+    return [Label(cx, M + SPAN_H + 10, HEADS[name], HEAD_PT, "fg", bold=True, ha="center", va="center"),
+            parts.chip(cx - (tx.width(text, 8, True) + 8) / 2, M + SPAN_H + 30, text, fill="bg", size=8, height=16,
+                       pad=4, key=("shape", name))]
+
+
+def _bias(x: float, y: float, v: float, key: tuple) -> Box:
+    return Box(x, y, 3 * C, 16, fill="bg", text=f"bias {fmt.num(v)}", size=8, color="weight", bold=True, key=key)
+
+
+def _panels(n: dict[str, np.ndarray], shapes: dict[str, tuple]) -> tuple[list[Item], dict[str, float]]:
+    """Every grid left to right; returns (items, x of each panel)."""
     items: list[Item] = []
-    x = M
     xs: dict[str, float] = {}
-
-    def panel_head(name: str, px: float, width: float) -> None:
-        cx = px + width / 2
-        items.append(Label(cx, M + span_h + 10, heads[name], HEAD_PT, "fg", bold=True, ha="center", va="center"))
-        items.append(parts.chip(cx - (tx.width(fmt.tuple_str(shapes[name]), 8, True) + 8) / 2, M + span_h + 30,
-                                fmt.tuple_str(shapes[name]), fill="bg", size=8, height=16, pad=4,
-                                key=("shape", name)))
-
-    # input
-    xs["input"] = x
-    y_in = top + (tall - 7 * C) / 2
-    items += _grid(x, y_in, n["x"][..., 0], "input", _plain)
-    panel_head("input", x, 7 * C)
-    x += 7 * C + GAP
-    # layer 1 kernels (one per filter, with its bias)
-    xs["kernel1"] = x
-    for f in range(2):
-        ky = top + f * (5 * C + map_gap) + C
-        items.append(Label(x, ky - 6, f"filter {f}", 8, "muted"))
-        items += _grid(x, ky, n["k1"][:, :, 0, f], "kernel1", _kernel, (f,))
-        items.append(Box(x, ky + 3 * C + 4, 3 * C, 16, fill="bg", text=f"bias {fmt.num(n['b1'][f])}", size=8,
-                         color="weight", bold=True, key=("bias1", (f,))))
-    panel_head("kernel1", x, 3 * C)
-    x += 3 * C + GAP
-    for name in ("z1", "a1"):
+    x = float(M)
+    for name in ("input", "kernel1", "z1", "a1", "kernel2", "z2", "a2"):
         xs[name] = x
+        items += _head(name, x, shapes[name])
+        if name in ("input", "z2", "a2"):
+            side = WIDE[name] // C
+            fill = _plain if name == "input" else _pre if name == "z2" else _act
+            items += _grid(x, TOP + (TALL - side * C) / 2, n["x" if name == "input" else name][..., 0], name, fill)
         for f in range(2):
-            my = top + f * (5 * C + map_gap)
-            items += _grid(x, my, n[name][..., f], name, _pre if name == "z1" else _act, (f,))
-            items.append(Label(x + 5 * C + 4, my + 5 * C / 2, f"ch {f}" if name == "a1" else f"f {f}", 7.5,
-                               "muted", va="center"))
-        panel_head(name, x, 5 * C)
-        x += 5 * C + GAP + 18
-    x -= 18
-    xs["kernel2"] = x
-    for ch in range(2):
-        ky = top + ch * (5 * C + map_gap) + C
-        items.append(Label(x, ky - 6, f"slice ch {ch}", 8, "muted"))
-        items += _grid(x, ky, n["k2"][:, :, ch, 0], "kernel2", _kernel, (ch,))
-    items.append(Box(x, top + tall / 2 - 8, 3 * C, 16, fill="bg", text=f"bias {fmt.num(n['b2'][0])}", size=8,
-                     color="weight", bold=True, key=("bias2", (0,))))
-    panel_head("kernel2", x, 3 * C)
-    x += 3 * C + GAP
-    y_out = top + (tall - 3 * C) / 2
-    for name in ("z2", "a2"):
-        xs[name] = x
-        items += _grid(x, y_out, n[name][..., 0], name, _pre if name == "z2" else _act)
-        panel_head(name, x, 3 * C)
-        x += 3 * C + GAP
-    width = int(x - GAP + M)
-    # arrows between the panels
-    mid = top + tall / 2
-    order = ["input", "kernel1", "z1", "a1", "kernel2", "z2", "a2"]
-    ends = {"input": 7 * C, "kernel1": 3 * C, "z1": 5 * C, "a1": 5 * C, "kernel2": 3 * C, "z2": 3 * C}
-    words = {"input": "", "kernel1": "", "z1": "ReLU", "a1": "", "kernel2": "", "z2": "ReLU"}
+            y = TOP + f * (5 * C + MAP_GAP)
+            if name == "kernel1":
+                items.append(Label(x, y + C - 6, f"filter {f}", 8, "muted"))
+                items += _grid(x, y + C, n["k1"][:, :, 0, f], name, _kernel, (f,))
+                items.append(_bias(x, y + 4 * C + 4, n["b1"][f], ("bias1", (f,))))
+            elif name == "kernel2":
+                items.append(Label(x, y + C - 6, f"slice ch {f}", 8, "muted"))
+                items += _grid(x, y + C, n["k2"][:, :, f, 0], name, _kernel, (f,))
+            elif name in ("z1", "a1"):
+                items += _grid(x, y, n[name][..., f], name, _pre if name == "z1" else _act, (f,))
+                items.append(Label(x + 5 * C + 4, y + 5 * C / 2, f"ch {f}" if name == "a1" else f"f {f}", 7.5,
+                                   "muted", va="center"))
+        if name == "kernel2":
+            items.append(_bias(x, TOP + TALL / 2 - 8, n["b2"][0], ("bias2", (0,))))
+        x += WIDE[name] + GAP + (18 if name in ("z1", "a1") else 0)
+    return items, xs
+
+
+def _links(xs: dict[str, float], specs: tuple[convfig.ConvSpec, ...]) -> list[Item]:
+    """Arrows between the panels and the brackets naming the two layers."""
+    items: list[Item] = []
+    order = list(WIDE)
     for a, b in zip(order, order[1:]):
-        if a in ("input", "a1"):
-            items += _arrow(xs[a] + ends[a], xs[b], mid, words[a])
-        elif a in ("kernel1", "kernel2"):
-            items += _arrow(xs[a] + ends[a], xs[b], mid, "")
-        else:
-            items += _arrow(xs[a] + ends[a] + (18 if a == "z1" else 0), xs[b], mid, words[a])
-    # receptive field of output OUT, on the same chain
-    (r1, c1), (r0, c0) = data.reach1, data.reach0
-    items += _reach(xs["input"], y_in, r0, c0, "input", 7)
-    items += _reach(xs["a1"], top + 5 * C + map_gap, r1, c1, "a1", 5)
-    items += parts.frame(xs["a1"] + int(c1[0]) * C, top + int(r1[0]) * C, len(c1) * C, len(r1) * C, "window", 2.5)
-    items += _reach(xs["a2"], y_out, np.array([OUT[0]]), np.array([OUT[1]]), "a2", 3)
-    for label, a, b in ((f"layer 1: Conv2D({s1.filters}, 3) + ReLU", "kernel1", "a1"),
-                        (f"layer 2: Conv2D({s2.filters}, 3) + ReLU", "kernel2", "a2")):
-        x0, x1 = xs[a], xs[b] + ends.get(b, 3 * C)
+        extra = 18 if a == "z1" else 0
+        items += _arrow(xs[a] + WIDE[a] + extra, xs[b], TOP + TALL / 2, "ReLU" if a in ("z1", "z2") else "")
+    for i, (a, b) in enumerate((("kernel1", "a1"), ("kernel2", "a2"))):
+        x0, x1 = xs[a], xs[b] + WIDE[b]
+        label = f"layer {i + 1}: Conv2D({specs[i].filters}, 3) + ReLU"
         items.append(Line(((x0, M + 16), (x1, M + 16)), "accent", 1.5))
         items += [Line(((v, M + 16), (v, M + 21)), "accent", 1.5) for v in (x0, x1)]
         items.append(Label((x0 + x1) / 2, M + 8, label, 8.5, "accent", bold=True, ha="center", va="center",
                            plate="bg"))
+    return items
+
+
+def plan(spec: FigureSpec, data: Chain) -> Layout:
+    n, (s1, s2) = data.n, data.specs
+    shapes = {"input": (7, 7, 1), "kernel1": n["k1"].shape, "z1": s1.output_shape, "a1": s1.output_shape,
+              "kernel2": n["k2"].shape, "z2": s2.output_shape, "a2": s2.output_shape}
+    items, xs = _panels(n, shapes)
+    items += _links(xs, data.specs)
+    # receptive field of output OUT, on the same chain
+    (r1, c1), (r0, c0) = data.reach1, data.reach0
+    items += _reach(xs["input"], TOP + (TALL - 7 * C) / 2, r0, c0, "input", 7)
+    items += _reach(xs["a1"], TOP + 5 * C + MAP_GAP, r1, c1, "a1", 5)
+    items += parts.frame(xs["a1"] + int(c1[0]) * C, TOP + int(r1[0]) * C, len(c1) * C, len(r1) * C, "window", 2.5)
+    items += _reach(xs["a2"], TOP + (TALL - 3 * C) / 2, np.array([OUT[0]]), np.array([OUT[1]]), "a2", 3)
     # the Keras model, with the shapes and parameter counts of the engine
-    y = top + tall + 26
+    y = TOP + TALL + 26
     items.append(Label(M, y, f"Outlined: output ({OUT[0]}, {OUT[1]}) of layer 2 reads 3×3 cells of each layer-1 "
                        f"map, which read {len(r0)}×{len(c0)} cells of the input.", 8.5, "fg"))
     code = ["x = keras.Input(shape=(7, 7, 1))",
@@ -225,7 +217,7 @@ def plan(spec: FigureSpec, data: Chain) -> Layout:
     for i, line in enumerate(code):
         items.append(Label(M, y + 20 + 15 * i, line, CODE_PT, "fg", mono=True))
     height = int(y + 20 + 15 * len(code) + M - 4)
-    width = max(width, int(parts.extent(items)[0]) + M)
+    width = int(parts.extent(items)[0]) + M
     alt = (f"A two-layer Conv2D chain with bias and ReLU. Input 7×7×1, a plus sign. Layer 1: two 3×3 filters "
            f"(vertical line, horizontal line), bias −2 each, output {fmt.tuple_str(s1.output_shape)}; after the "
            f"ReLU only the two lines remain. Those two maps are layer 2's input channels; its 3×3×2 kernel and "
