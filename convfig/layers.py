@@ -198,5 +198,22 @@ def parse_layer(layer: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     return parse(merged, {})
 
 
-__all__ = ["LAYERS", "LAYER_KEYS", "Summary", "as_conv", "defaults", "depthwise_params", "depthwise_spec",
+def figure_for(layer: str, raw: Mapping[str, Any], view: str = "conv") -> tuple[str, dict[str, Any]]:
+    """(figure kind, its raw params) that draws a layer other than conv; None values (flags not given) are
+    left out so the kind's defaults apply. conv-transpose: view 'conv' (zero-inserted input) or 'stamps'.
+
+    >>> figure_for("average-pool", {"input": "6x6", "pool": 3, "strides": None})
+    ('pool', {'input': '6x6', 'pool': 3, 'mode': 'average'})
+    """
+    given = {k: v for k, v in raw.items() if v is not None}
+    if layer == "conv-transpose":
+        return ("transpose-stamps" if view == "stamps" else "transpose-conv"), given
+    if layer in ("max-pool", "average-pool"):
+        return "pool", {**given, "mode": layer.split("-")[0]}
+    if layer in ("depthwise", "separable"):
+        return layer, given
+    raise ConvfigError(f"layer: {layer!r} is drawn by the conv kinds (conv1d, conv2d, conv3d, channels)")
+
+
+__all__ = ["LAYERS", "LAYER_KEYS", "Summary", "as_conv", "defaults", "depthwise_params", "figure_for", "depthwise_spec",
            "parse_layer", "pool_spec", "summary", "transpose_spec"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from PIL import Image
 
 import convfig
 from convfig.cli import main
@@ -82,3 +84,29 @@ def test_bad_layer_flags(capsys, argv, message):
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert re.search(message, err), err
+
+
+@pytest.mark.parametrize("argv, kind, frames", [
+    (["--layer", "conv-transpose", "--input", "2x3", "--kernel", "3", "--strides", "2"], "transpose-conv",
+     lambda: int(np.prod(convfig.transpose_output_shape((2, 3, 1), 3, filters=1, strides=2)[:2]))),
+    (["--layer", "conv-transpose", "--view", "stamps", "--input", "2x3", "--kernel", "3", "--strides", "2"],
+     "transpose-stamps", lambda: 6),
+    (["--layer", "average-pool", "--input", "5x4", "--pool", "2", "--padding", "same"], "pool",
+     lambda: int(np.prod(convfig.pool_output_shape((5, 4, 1), 2, padding="same")[:2]))),
+    (["--layer", "separable", "--input", "4x4", "--kernel", "3", "--channels", "2", "--filters", "2"], "separable",
+     lambda: 1),
+])
+def test_gif_draws_each_layer(capsys, tmp_path, argv, kind, frames):
+    out = tmp_path / "x.gif"
+    assert main(["gif", *argv, "-o", str(out), "--alt"]) == 0, capsys.readouterr().err
+    text = capsys.readouterr().out
+    with Image.open(out) as im:
+        assert getattr(im, "n_frames", 1) == frames() and im.width >= 400
+    assert f"({frames()} frames" in text
+
+
+def test_gif_refuses_a_flag_of_another_layer(capsys, tmp_path):
+    code = main(["gif", "--layer", "max-pool", "--input", "4x4", "--depth-multiplier", "2", "-o",
+                 str(tmp_path / "x.gif")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--depth-multiplier is not a parameter of --layer max-pool" in err

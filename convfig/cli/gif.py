@@ -9,7 +9,9 @@ import argparse
 from typing import Any
 
 from convfig.cli.args import add_param_flags, out_path, raw_params
+from convfig.cli.shape import ALL_KEYS, add_layer_flag, layer_params
 from convfig.errors import ConvfigError
+from convfig.layers import LAYER_KEYS, figure_for
 from convfig.params import CONV_KEYS, conv_params, gif_kind
 
 __all__ = ["add_parser", "gif_kind", "run"]
@@ -26,9 +28,15 @@ def run(args: argparse.Namespace) -> int:
         raise ConvfigError(f"-o {args.output}: the animation is a GIF; give a file name ending in .gif")
     out = out_path("-o", args.output)
     poster = out_path("--poster", args.poster) if args.poster else None
-    raw = raw_params(args, KEYS)
-    conv = conv_params({k: raw[k] for k in CONV_KEYS})
-    kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
+    layer, _ = layer_params(args)              # refuses a flag the layer does not take
+    if layer == "conv":
+        raw = raw_params(args, KEYS)
+        conv = conv_params({k: raw[k] for k in CONV_KEYS})
+        kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
+    else:                                      # transposed conv, pooling, depthwise, separable (issue 10)
+        keys = (*LAYER_KEYS[layer], "seed", "fps") if layer not in ("depthwise", "separable") else (
+            *LAYER_KEYS[layer], "seed")
+        kind, raw = figure_for(layer, {k: getattr(args, k, None) for k in keys}, args.view)
     fig = make_spec(kind, raw, args.theme)     # every parameter through the registry (Keras rules included)
     check_size(kind, fig.params)               # refuse huge animations before drawing anything
     rendered = render(fig)
@@ -53,7 +61,11 @@ def add_parser(sub: Any) -> None:
                     "over the (padded) input, each frame shows the products and their sum, the output "
                     "fills in. The rank of --input picks Conv1D/2D/3D; 2D with --channels or --filters > 1 "
                     "draws every channel and filter. Same flags and seed -> byte-identical file.")
-    add_param_flags(p, KEYS, required=("input",))
+    add_layer_flag(p)
+    p.add_argument("--view", choices=("conv", "stamps"), default="conv",
+                   help="--layer conv-transpose: conv (an ordinary conv of the zero-inserted, padded input; "
+                        "default) or stamps (each input cell adds value x kernel into the output)")
+    add_param_flags(p, (*KEYS, *(k for k in ALL_KEYS if k not in KEYS)), required=("input",))
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
     p.add_argument("--poster", metavar="PATH", help="also write the last frame as a PNG poster")
     p.add_argument("--alt", action="store_true", help="print the generated alt text")

@@ -66,8 +66,8 @@ def compute(spec: FigureSpec) -> Data:
                 summary("depthwise", {**base, "depth_multiplier": m}).keras)
 
 
-def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, outs: np.ndarray, names: tuple[str, str],
-          count: str, count_key: str) -> list[Item]:
+def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, outs: np.ndarray,
+          names: tuple[str, str], count: str, count_key: str) -> list[Item]:
     """Input channels on top; per output channel a row of kernel slices (column = the channel they read) and
     the output map; the parameter count under it. kernels: {(j, c): (k, k) array}."""
     h, w, ch = x.shape
@@ -115,6 +115,7 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
     alt = (f"Diagram: an ordinary Conv2D and a DepthwiseConv2D on the same {fmt.shape(ds.conv.input_shape)} input "
            f"with {c} channels, kernel {fmt.shape(ds.kernel_size)}. The Conv2D has {c * m} filters, each with one "
            f"kernel slice per input channel whose results are summed (channels mix): {conv_params} parameters. The "
-           f"depthwise layer gives each channel its own {f'{m} kernels' if m > 1 else 'kernel'} and never mixes channels: "
-           f"output channel c·{m} + m reads only input channel c; {dw_params} parameters. Real example numbers.")
+           f"depthwise layer gives each channel its own {f'{m} kernels' if m > 1 else 'kernel'} and never mixes "
+           f"channels: output channel c·{m} + m reads only input channel c; {dw_params} parameters. Real example "
+           "numbers.")
     return pn.finish(left + right, [], f"{d.conv_call} vs {d.dw_call}", alt, ss=2, levels=0)

@@ -105,7 +105,7 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
     d = data
     ts, cv = d.trace.spec, d.conv
     heads = _headers(d)
-    (ph, pw), (kh, kw), (oh, ow) = cv.spec.padded_shape, ts.kernel_size, ts.out_spatial
+    (ph, pw), kw, (oh, ow) = cv.spec.padded_shape, ts.kernel_size[1], ts.out_spatial
     y_head = pn.MARGIN
     y = y_head + max(pn.heading_h(h) for h in heads.values()) + 14
     xi, xk, xo = pn.columns([(heads["input"], pw * C, 16), (heads["kernel"], kw * C, 0),

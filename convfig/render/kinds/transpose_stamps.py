@@ -73,37 +73,30 @@ def _alt(d: Data, call: str) -> str:
             f"numbers add up.{crop}")
 
 
-def plan(spec: FigureSpec, data: Data) -> Layout:
-    d = data
-    tr, ts = d.trace, d.trace.spec
-    (ih, iw), (kh, kw), (ch, cw), (oh, ow) = ts.input_shape, ts.kernel_size, d.canvas, ts.out_spatial
-    cr, cc = ts.crops
+def _headers(d: Data) -> dict[str, list[str]]:
+    ts = d.trace.spec
     ops = ts.output_padding or (0, 0)
     heads = {"input": [f"input {fmt.shape(ts.input_shape)}", f"strides {fmt.shape(ts.strides)}"],
              "kernel": [f"kernel {fmt.shape(ts.kernel_size)}", "value × kernel ="],
              "output": [f"output {fmt.shape(ts.out_spatial)}"]}
-    if max(ts.crops) or (ch, cw) != (oh, ow):
+    if max(ts.crops) or d.canvas != ts.out_spatial:
         heads["output"].append("hatched: cropped by padding")
-    if max(ops) and (ch, cw) != tuple(ts.full_shape):
-        heads["output"].append("dashed: no stamp reaches (bias only)")
     if max(ops):
         heads["output"].append(f"output_padding {fmt.shape(ops)}")
-    y0 = pn.MARGIN
-    y = y0 + max(pn.heading_h(h) for h in heads.values()) + 14
-    xi, xk, xo = pn.columns([(heads["input"], iw * C, 16), (heads["kernel"], kw * C, 0), (heads["output"], cw * C,
-                                                                                           16)])
-    kern = tr.kernel[..., 0, 0]
-    items: list[Item] = []
-    for name, hx in zip(("input", "kernel", "output"), (xi, xk, xo)):
-        items += pn.heading(hx, y0, heads[name])
-    items += pn.grid(xi, y, tr.x[..., 0], "input")
-    items += pn.grid(xk, y, kern, "kernel", fill="bg", bold=True, index=False)
-    ys = y + kh * C + 12             # the stamp (value x kernel) under the kernel
-    kept = np.zeros(d.canvas, bool)
-    kept[cr:cr + oh, cc:cc + ow] = True
+    if max(ops) and d.canvas != tuple(ts.full_shape):
+        heads["output"].append("dashed: no stamp reaches (bias only)")
+    return heads
+
+
+def _canvas(d: Data, xo: float, y: float, kept: np.ndarray) -> list[Item]:
+    """The output canvas before any stamp: cropped cells hatched, output cells empty (or 0 where no stamp
+    ever lands: output_padding), the output frame and its indices."""
+    ts = d.trace.spec
+    (cr, cc), (oh, ow) = ts.crops, ts.out_spatial
     reached = np.zeros(d.canvas, bool)
-    for sc in tr.scatters:
+    for sc in d.trace.scatters:
         reached[np.ix_(*(t + c for t, c in zip(sc.targets, ts.crops)))] = True
+    items: list[Item] = []
     for (r, c), ok in np.ndenumerate(kept):
         x_, y_ = xo + c * C, y + r * C
         if not ok:
@@ -112,33 +105,54 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
             items += pn.cell(x_, y_, "0", ("output", (r - cr, c - cc)), fill="output_fill")
         else:
             items.append(Box(x_, y_, C, C, fill="output_empty", edge="grid"))
-    items += pn.indices(xo + cc * C, y + cr * C, oh, ow)
+    items = pn.layered(items) + pn.indices(xo + cc * C, y + cr * C, oh, ow)
     items.append(Box(xo + cc * C, y + cr * C, ow * C, oh * C, edge="fg", lw=2))
-    for (r, c), alone in np.ndenumerate(kept & ~reached):     # output_padding cells beyond every stamp
-        if alone:
-            items.append(Box(xo + c * C, y + r * C, C, C, edge="accent", lw=2, dash=True))
-    steps = []
-    for sc, now in zip(tr.scatters, d.sums):
-        i, j = (int(v) for v in sc.in_pos)
-        rows, cols = (t + c for t, c in zip(sc.targets, ts.crops))
-        show: list[Item] = [pn.window(xi, y, i, j, i, j)]
-        show += [Box(xo + int(c) * C, y + int(r) * C, C, C, edge="window", lw=2, arms=6) for r in rows for c in cols]
-        for (a, b), v in np.ndenumerate(sc.stamp[..., 0]):
-            show += pn.cell(xk + b * C, ys + a * C, fmt.num(v), ("stamp", (a, b)), fill="window_fill", bold=True)
-        keep: list[Item] = []
-        for r in rows:
-            for c in cols:
-                r, c = int(r), int(c)
-                text = fmt.num(now[r, c])
-                if kept[r, c]:
-                    keep += pn.cell(xo + c * C, y + r * C, text, ("output", (r - cr, c - cc)), fill="output_fill",
-                                    bold=True)
-                else:
-                    keep += pn.cell(xo + c * C, y + r * C, text, ("cropped", (r, c)), kind="pad")
-        text = (f"Input ({i}, {j}) = {fmt.num(sc.values[0])} stamps {fmt.num(sc.values[0])} × kernel into canvas "
-                f"rows {fmt.index_set(rows)}, columns {fmt.index_set(cols)} (starting at ({i}, {j}) × strides"
-                f"{' − the cropped cells' if max(ts.crops) else ''}); overlapping cells add up.")
-        steps.append(Step(text, keep=keep, show=show, window=(("input", (i, j)),)))
+    return items + [Box(xo + c * C, y + r * C, C, C, edge="accent", lw=2, dash=True)
+                    for (r, c), alone in np.ndenumerate(kept & ~reached) if alone]
+
+
+def _step(d: Data, sc, now: np.ndarray, kept: np.ndarray, xs: tuple[float, float, float], y: float) -> Step:
+    ts = d.trace.spec
+    xi, xk, xo = xs
+    cr, cc = ts.crops
+    ys = y + ts.kernel_size[0] * C + 12             # the stamp (value x kernel) under the kernel
+    i, j = (int(v) for v in sc.in_pos)
+    rows, cols = (t + c for t, c in zip(sc.targets, ts.crops))
+    show: list[Item] = [pn.window(xi, y, i, j, i, j)]
+    show += [Box(xo + int(c) * C, y + int(r) * C, C, C, edge="window", lw=2, arms=6) for r in rows for c in cols]
+    for (a, b), v in np.ndenumerate(sc.stamp[..., 0]):
+        show += pn.cell(xk + b * C, ys + a * C, fmt.num(v), ("stamp", (a, b)), fill="window_fill", bold=True)
+    keep: list[Item] = []
+    for r, c in ((int(r), int(c)) for r in rows for c in cols):
+        if kept[r, c]:
+            keep += pn.cell(xo + c * C, y + r * C, fmt.num(now[r, c]), ("output", (r - cr, c - cc)),
+                            fill="output_fill", bold=True)
+        else:
+            keep += pn.cell(xo + c * C, y + r * C, fmt.num(now[r, c]), ("cropped", (r, c)), kind="pad")
+    v = fmt.num(sc.values[0])
+    text = (f"Input ({i}, {j}) = {v} stamps {v} × kernel into canvas rows {fmt.index_set(rows)}, columns "
+            f"{fmt.index_set(cols)} (starting at ({i}, {j}) × strides{' − the cropped cells' if max(ts.crops) else ''}"
+            "); overlapping cells add up.")
+    return Step(text, keep=pn.layered(keep), show=pn.layered(show), window=(("input", (i, j)),))
+
+
+def plan(spec: FigureSpec, data: Data) -> Layout:
+    d = data
+    tr, ts = d.trace, d.trace.spec
+    heads = _headers(d)
+    y0 = pn.MARGIN
+    y = y0 + max(pn.heading_h(h) for h in heads.values()) + 14
+    xs = pn.columns([(heads["input"], ts.input_shape[1] * C, 16), (heads["kernel"], ts.kernel_size[1] * C, 0),
+                     (heads["output"], d.canvas[1] * C, 16)])
+    items: list[Item] = []
+    for name, hx in zip(("input", "kernel", "output"), xs):
+        items += pn.heading(hx, y0, heads[name])
+    items += pn.grid(xs[0], y, tr.x[..., 0], "input")
+    items += pn.grid(xs[1], y, tr.kernel[..., 0, 0], "kernel", fill="bg", bold=True, index=False)
+    kept = np.zeros(d.canvas, bool)
+    kept[ts.crops[0]:ts.crops[0] + ts.out_spatial[0], ts.crops[1]:ts.crops[1] + ts.out_spatial[1]] = True
+    items += _canvas(d, xs[2], y, kept)
+    steps = [_step(d, sc, now, kept, (xs[0], xs[1], xs[2]), y) for sc, now in zip(tr.scatters, d.sums)]
     eqs = [f"stamp = {fmt.paren(sc.values[0])} × kernel, added at rows {fmt.index_set(r)}, columns {fmt.index_set(c)}"
            for sc in tr.scatters for r, c in [tuple(t + k for t, k in zip(sc.targets, ts.crops))]]
     call = _call(ts)
