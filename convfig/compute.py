@@ -17,26 +17,25 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
+from convfig import limits
+from convfig.arrays import as_numeric, check_bias
 from convfig.errors import ConvfigError
 from convfig.examples import pattern
 from convfig.spec import ConvSpec, IntOrInts, PaddingArg, _is_int
 
 
 def _check_arrays(x: Any, kernel: Any, bias: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:
-    kernel = np.asarray(kernel)
+    """Numeric arrays (bool/int exact as int64; complex, strings, objects refused) of matching ranks."""
+    kernel = as_numeric("kernel", kernel)
     if kernel.ndim not in (3, 4, 5):
         raise ConvfigError(f"kernel must have shape (*kernel_size, channels // groups, filters) with 1-3 "
                            f"spatial axes, got ndim {kernel.ndim}")
     rank = kernel.ndim - 2
-    x = np.asarray(x)
+    x = as_numeric("x", x)
     if x.ndim not in (rank + 1, rank + 2):
         raise ConvfigError(f"x must be one sample (*spatial, channels) or a batch (batch, *spatial, channels) "
                            f"with {rank} spatial axes to match the kernel, got shape {x.shape}")
-    if bias is not None:
-        bias = np.asarray(bias)
-        if bias.shape != (kernel.shape[-1],):
-            raise ConvfigError(f"bias must have shape (filters,) = ({kernel.shape[-1]},), got {bias.shape}")
-    return x, kernel, bias, rank
+    return x, kernel, check_bias(bias, kernel.shape[-1], "filters"), rank
 
 
 def _spec_for(x: np.ndarray, kernel: np.ndarray, strides: IntOrInts, padding: PaddingArg,
@@ -107,6 +106,8 @@ def output_shape(input_shape: Sequence[int], kernel_size: IntOrInts, *, filters:
     >>> output_shape((7, 7, 3), 3, filters=4, strides=2, padding="same")
     (4, 4, 4)
     """
+    if isinstance(input_shape, (str, bytes)) or not hasattr(input_shape, "__iter__"):
+        raise ConvfigError(f"input_shape must be a tuple (*spatial, channels), e.g. (5, 5, 3), got {input_shape!r}")
     input_shape = tuple(input_shape)
     if len(input_shape) < 2:
         raise ConvfigError(f"input_shape must be (*spatial, channels), got {input_shape!r}")
@@ -158,6 +159,7 @@ def trace(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None, *, str
     if x.ndim != rank + 1:
         raise ConvfigError(f"trace takes one sample (*spatial, channels), got shape {x.shape}")
     spec = _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched=False)
+    limits.check_trace(spec)          # the one size budget: refuse before recording any window
     bias = np.zeros(spec.filters, dtype=np.result_type(x, kernel)) if bias is None else bias
     padded = _pad(x[None], spec)[0]
     r, g, cg = rank, spec.groups, spec.channels // spec.groups
@@ -227,6 +229,7 @@ def trace_example(spec: ConvSpec, seed: int = 0, name: str = "random") -> Trace:
     >>> len(trace_example(ConvSpec.make((5, 5), 3, strides=2)))
     4
     """
+    limits.check_trace(spec, "spec")  # before making the example data
     x, k, b = example(spec, seed, name)
     return trace(x, k, b, strides=spec.strides, padding=spec.padding, dilation_rate=spec.dilation_rate,
                  groups=spec.groups)

@@ -71,8 +71,9 @@ BAD = [
     (["--input", "5x5", "--fps", "0"], r"--fps 0: must be between 1 and 50"),
     (["--input", "5x5", "--fps", "fast"], r"--fps: invalid int value"),
     (["--input", "5x5", "--seed", "-1"], r"--seed -1"),
-    (["--input", "60x60"], r"3364 frames .*more than 1500.*smaller input"),
-    (["--input", "80x80", "--strides", "4"], r"megapixels.*smaller input"),
+    (["--input", "60x60"], r"--input '60x60': .*3,364 frames, over the budget of 1,000 frames.*smaller input"),
+    (["--input", "500", "--strides", "50", "--channels", "8", "--filters", "8"], r"megapixels.*smaller input"),
+    (["--input", "80x80", "--strides", "4"], r"cells in one picture.*smaller input"),
     (["--input", "5x5", "--channels", "0"], r"channels"),
 ]
 

@@ -61,6 +61,22 @@ def out_path(flag: str, value: str) -> Path:
     return path
 
 
+def out_dir(flag: str, value: str) -> Path:
+    """A folder to write into (created later if missing): refuse a file, a path under a file, a read-only
+    folder. Nothing is created here, so a refused command leaves nothing behind."""
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise ConvfigError(f"{flag} {value}: exists and is not a directory")
+    base = path
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise ConvfigError(f"{flag} {value}: {base} is a file, not a directory")
+    if not os.access(base, os.W_OK):
+        raise ConvfigError(f"{flag} {value}: directory {base} is not writable")
+    return path
+
+
 def error_line(exc: BaseException) -> str:
     """The one stderr line for a usage or input error (parameter errors name the flag typed)."""
     if isinstance(exc, ParamError):

@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
+from convfig.cli.args import out_dir
 from convfig.errors import ConvfigError
 
 
@@ -17,15 +17,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ConvfigError(f"--jobs {args.jobs}: must be >= 1")
-    cat = load_catalogue(args.catalogue)
-    if not isinstance(cat, (list, dict)):
-        raise ConvfigError(f"--catalogue {args.catalogue}: expected a list of figures or "
-                           '{"figures": [...]}')
-    specs = normalise(cat)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConvfigError(f"--out {args.out}: exists and is not a directory")
-    info = render_catalogue(specs, out, jobs=args.jobs, progress=not args.quiet, cache_dir=args.cache)
+    specs = normalise(load_catalogue(args.catalogue))      # every entry checked (size budget too) first
+    out = out_dir("--out", args.out)
+    cache = out_dir("--cache", args.cache) if args.cache is not None else None
+    try:
+        info = render_catalogue(specs, out, jobs=args.jobs, progress=not args.quiet, cache_dir=cache)
+    except OSError as exc:
+        raise ConvfigError(f"cannot write {exc.filename or args.out} ({exc.strerror or exc}); "
+                           "free some space or choose another --out / --cache") from None
     files = sum(len(v["files"]) for v in info.values())
     print(f"rendered {len(info)} figures ({files} files) into {out}")
     return 0

@@ -48,12 +48,21 @@ def cache_key(spec: FigureSpec) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def current_umask() -> int:
+    """The process umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
-    """Write bytes to path via a temp file in the same directory + os.replace (no partial files)."""
+    """Write bytes to path via a temp file in the same directory + os.replace (no partial files); the
+    file gets the mode a plain ``open(path, "wb")`` would (0666 minus the umask)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~current_umask())   # mkstemp makes 0600; a new file respects the umask
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

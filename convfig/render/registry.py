@@ -172,45 +172,22 @@ def canonical_params(kind: str, params: Mapping[str, Any] | None) -> dict[str, A
     return {k: _jsonable(v) for k, v in out.items()}
 
 
-# limits: refuse before rendering anything
-MAX_FRAMES = 1500
-MAX_PIXELS = 4_000_000
-
-
 def check_size(kind: str, params: Mapping[str, Any]) -> None:
-    """Raise ConvfigError if the animation would be huge (too many frames or megapixels per frame)."""
-    from convfig.render.style import CELL_PX
+    """Refuse a figure over the one size budget (convfig.limits) before any work: ConvfigError naming the
+    parameter, the limit and a smaller input that fits. make_spec calls it, so every entry point does."""
+    from convfig import limits
 
-    if kind not in KINDS or not KINDS[kind].animated:
-        return
-    from convfig.layers import as_conv
+    info = _kind(kind)
+    layer = info.layer
+    window = None
+    if layer != "conv" and "input" in params:
+        from convfig.layers import as_conv
 
-    spec = as_conv(KINDS[kind].layer, params)     # transposed: the equivalent conv (more frames than stamps)
-    frames = 1
-    for n in spec.out_spatial:
-        frames *= n
-    cell = CELL_PX
-    if spec.rank == 2:   # input grid, kernel and output side by side, plus labels and caption
-        reps = spec.channels + spec.filters if kind == "channels" else 1
-        w = (spec.padded_shape[1] + spec.kernel_size[1] + spec.out_spatial[1]) * cell * reps + 200
-        h = max(spec.padded_shape[0], spec.out_spatial[0]) * cell + 220
-        pixels = w * h
-    else:
-        padded = 1
-        for n in spec.padded_shape:
-            padded *= n
-        pixels = (padded + frames) * cell * cell * 2 * max(1, spec.channels)
-    size = "x".join(str(n) for n in spec.input_shape)
-    if frames > MAX_FRAMES:
-        raise ConvfigError(
-            f"input: {size} gives {frames} frames (one per output position), more than {MAX_FRAMES}; "
-            "use a smaller input (e.g. 7x7) or larger strides"
-        )
-    if pixels > MAX_PIXELS:
-        raise ConvfigError(
-            f"input: {size} would draw frames of about {pixels / 1e6:.1f} megapixels, more than "
-            f"{MAX_PIXELS / 1e6:.0f}; use a smaller input or fewer channels"
-        )
+        window = as_conv(layer, params)   # the sliding-window view (transposed: the equivalent conv)
+    try:
+        limits.check(kind, params, animated=info.animated, window=window)
+    except limits.OverBudget as exc:
+        raise ParamError(exc.key, exc.value, exc.rule) from None
 
 
 def make_spec(kind: str, params: Mapping[str, Any] | None = None, theme: str = "light") -> FigureSpec:
@@ -229,6 +206,7 @@ def make_spec(kind: str, params: Mapping[str, Any] | None = None, theme: str = "
         summary(KINDS[kind].layer, p)   # the engine's Keras rules for that layer
     elif KINDS[kind].animated or "kernel" in p and "input" in p and "padding" in p:
         conv_spec(p)                  # the engine's Keras rules
+    check_size(kind, p)               # the one size budget, before any work
     return FigureSpec(kind=kind, params=p, theme=theme, name=figure_name(kind, p), animated=KINDS[kind].animated)
 
 
