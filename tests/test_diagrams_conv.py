@@ -131,9 +131,13 @@ def test_padding_modes_rows_show_the_trace(params):
         assert hatched == set(range(pb)) | set(range(pb + params["input"], pb + params["input"] + pa))
         assert lay.grid(f"output-{mode}") == {(o,): _num(tr.output[o, 0]) for o in range(n_out)}
         for st in tr.steps:
-            out, first = lay.at(("output-" + mode, (st.index,))), lay.at((f"input-{mode}", (int(st.window[0][0]),)))
-            assert _centre(out)[0] == _centre(first)[0] and out.y > first.y, \
-                "an output sits under the first cell its window reads"
+            # issue 11, 4c: causal outputs sit under the last cell they read ("now"), the others under the first
+            j = int(st.window[0][-1 if mode == "causal" else 0])
+            out, cell = lay.at(("output-" + mode, (st.index,))), lay.at((f"input-{mode}", (j,)))
+            assert _centre(out)[0] == _centre(cell)[0] and out.y > cell.y, \
+                "an output sits under the first cell its window reads (causal: the last)"
+            if mode == "causal":
+                assert j - pb == st.index * cs.strides[0], "causal output t sits under input step t"
         for st, side in ((tr.steps[0], "left"), (tr.steps[-1], "right")):
             label = lay.at((f"window-{mode}", (st.index,)))
             assert label.text == f"out[{st.index}]"
@@ -142,6 +146,19 @@ def test_padding_modes_rows_show_the_trace(params):
                 assert label.x == pytest.approx(_centre(cells[0])[0] - 6)
             else:
                 assert label.x == pytest.approx(_centre(cells[-1])[0] + 6)
+
+
+@pytest.mark.parametrize("k,d", [(3, 2), (4, 3), (3, 1)])
+def test_padding_modes_full_pad_rule_names_the_dilation(k, d):
+    """issue 11, 4b: 'full' pads (k−1)·d, not k−1, when the kernel is dilated; the number is the engine's."""
+    lay = _layout("padding-modes", {"input": 9, "kernel": k, "dilation": d})
+    (pb, pa), = convfig.ConvSpec.make((9,), k, padding="full", dilation_rate=d).pads
+    feet = " ".join(it.text for it in lay.items if isinstance(it, Label))
+    rule = "(k−1)·d" if d > 1 else "k−1"
+    assert pb == pa == (k - 1) * d
+    assert f"'full' pads {rule} = {pb} on both sides" in feet and f"padding={rule})" in feet
+    if d > 1:
+        assert f"pads k−1 = {pb}" not in feet
 
 
 def test_padding_modes_valid_without_output():

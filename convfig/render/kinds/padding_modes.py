@@ -7,7 +7,8 @@ padding option; it is shown to compare with PyTorch or ZeroPadding1D + a valid C
 Keys (one grid per mode, ``<mode>`` in valid/same/causal/full):
 
 - ``("input-<mode>", (j,))``: cell j of the *padded* input of that mode (padding cells included, from 0);
-- ``("output-<mode>", (o,))``: output o, placed under the first padded cell its window reads;
+- ``("output-<mode>", (o,))``: output o, placed under the first padded cell its window reads -- for
+  'causal' under the last one, "now", the step the output belongs to;
 - ``("pads", (mode,))``: the sentence "pad b before / a after → output length n";
 - ``("window-<mode>", (o,))``: the "out[o]" label of the bracket over the cells out[o] reads (first and last).
 """
@@ -43,7 +44,8 @@ def compute(spec: FigureSpec) -> list[tuple[str, convfig.ConvSpec | None, convfi
                 rows.append((mode, None, None))
                 continue
             raise
-        rows.append((mode, cs, convfig.trace_example(cs, spec.params.get("seed", 0))))
+        rows.append((mode, cs, convfig.trace_example(cs, spec.params.get("seed", 0),
+                                                     spec.params.get("example", "random"))))
     return rows
 
 
@@ -59,10 +61,11 @@ def plan(spec: FigureSpec, data: list) -> Layout:
     title = (f"Padding modes: input length {n}, kernel_size={k}" + (f", strides={s}" if s > 1 else "")
              + (f", dilation_rate={d} (span {ke})" if d > 1 else ""))
     sub = (f"kernel weights [{weights}] {fmt.DOT} hatched = zeros added by padding {fmt.DOT} each output sits "
-           "under the first cell its window reads")
+           "under the first cell its window reads (causal: under the last, its own step)")
+    pad_rule = f"(k{fmt.MINUS}1){fmt.DOT}d" if d > 1 else f"k{fmt.MINUS}1"
     feet = [f"Keras conv layers accept padding='valid', 'same' and 'causal' (Conv1D only). 'full' pads "
-            f"k{fmt.MINUS}1 = {ke - 1} on both sides:",
-            f"it is shown to compare with PyTorch (padding=k{fmt.MINUS}1) or ZeroPadding1D followed by a valid "
+            f"{pad_rule} = {ke - 1} on both sides:",
+            f"it is shown to compare with PyTorch (padding={pad_rule}) or ZeroPadding1D followed by a valid "
             "Conv1D."]
     widest = max([tx.width(t, FONT_CAPTION) for t in [sub, *feet]]
                  + [tx.width(cs.keras_call(), FONT_SMALL + 1, mono=True) for cs in specs])
@@ -109,7 +112,8 @@ def _mode_row(mode: str, cs, tr, y: float, x_real: float, n: int, ke: int) -> tu
     yo = yr + C + 8
     out = np.asarray(tr.output)[:, 0]
     items += parts.layered(cells, marks)
-    items += parts.layered([Box(xs0 + int(st.start[0]) * C, yo, C, C, fill="output_fill", edge="grid", lw=1.6,
+    under = -1 if mode == "causal" else 0           # causal: the output belongs to the window's last step
+    items += parts.layered([Box(xs0 + int(st.window[0][under]) * C, yo, C, C, fill="output_fill", edge="grid", lw=1.6,
                                 text=fmt.num(out[st.out_pos]), key=(f"output-{mode}", (st.index,))) for st in steps])
     items += [Label(M + LABEL_W - 10, yr + C / 2, "input", FONT_SMALL + 1, "muted", ha="right", va="center"),
               Label(M + LABEL_W - 10, yo + C / 2, "output", FONT_SMALL + 1, "muted", ha="right", va="center"),
