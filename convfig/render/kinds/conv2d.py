@@ -33,6 +33,8 @@ MARGIN = 12
 GAP = 24           # between panels
 IDX = 16           # gutter for row / column indices
 C = 30             # input / output cell (an 11 pt value over an 8 pt weight; fewer rows = fewer GIF bytes)
+C_MIN = C          # values sit 9 px, weights 21 px below a cell's top; larger cells add room between
+C_MAX = 40         # cells grow up to this so that a value like −16 keeps the 11 pt size of the others
 CK = 26            # kernel panel cell (compact, no grid: the window shows the weights where they act)
 ARM = 10           # window: length of the side arms at its corners (px)
 MAX_TERMS = 16     # products written out in full up to a 4x4 kernel, abbreviated beyond
@@ -144,6 +146,7 @@ def _geometry(cs, heads: dict[str, list[str]], call: str, tr: Trace) -> dict:
     def head_w(lines: list[str]) -> int:
         return max([tx.width(lines[0], FONT_LABEL, bold=True)] + [tx.width(d, DETAIL_PT) for d in lines[1:]])
 
+    C = cell_size(tr)   # this figure's cell side
     gut = {"input": IDX, "kernel": 0, "output": IDX}
     cells = {"input": (pw * C + 1, ph * C + 1), "kernel": (kw * CK + 1, kh * CK + 1),
              "output": (ow * C + 1, oh * C + 1)}
@@ -167,20 +170,32 @@ def _geometry(cs, heads: dict[str, list[str]], call: str, tr: Trace) -> dict:
     y_cap = y_eq + max(len(e) for e in eqs) * EQ_LINE + 8
     h = y_cap + len(call_lines) * CAP_LINE + MARGIN - 4
     return {"w": w, "h": h + h % 2, "x": {k: v + left for k, v in xs.items()}, "y_head": MARGIN,
-            "y_grid": MARGIN + hb + IDX, "y_eq": y_eq, "y_cap": y_cap, "eqs": eqs}
+            "y_grid": MARGIN + hb + IDX, "y_eq": y_eq, "y_cap": y_cap, "eqs": eqs, "c": C}
+
+
+def cell_size(tr: Trace) -> int:
+    """The cell side: C, grown (up to C_MAX) until every input value and every bold output value fits at
+    FONT_CELL, so no single cell (e.g. −16) is written smaller than the others (even, for whole pixels)."""
+    widest = max([tx.width(fmt.num(v), FONT_CELL) for v in tr.padded.ravel()]
+                 + [tx.width(fmt.num(v), FONT_CELL, bold=True) for v in tr.output.ravel()])
+    side = min(C_MAX, max(C, widest + 4))
+    return side + side % 2
 
 
 # ------------------------------------------------------------------ static scene
-def _indices(x: float, y: float, rows: int, cols: int) -> list[Item]:
-    """Row numbers left of a grid, column numbers above it (muted)."""
-    out: list[Item] = [Label(x - 5, y + r * C + C / 2, str(r), IDX_PT, "muted", ha="right", va="center")
-                       for r in range(rows)]
-    out += [Label(x + c * C + C / 2 + 1, y - 9, str(c), IDX_PT, "muted", ha="center", va="center")
-            for c in range(cols)]
+def _indices(x: float, y: float, rows: int, cols: int, C: int, name: str,
+             first: tuple[int, int] = (0, 0)) -> list[Item]:
+    """Row numbers left of a grid, column numbers above it (muted), keyed (name + "-row", (r,)) and
+    (name + "-col", (c,)). ``first``: the index of the first row and column as Keras counts them (padding
+    before the input gets −1, −2, ...; padding after it n, n + 1, ...)."""
+    out: list[Item] = [Label(x - 5, y + r * C + C / 2, fmt.num(r + first[0]), IDX_PT, "muted", ha="right",
+                             va="center", key=(name + "-row", (r,))) for r in range(rows)]
+    out += [Label(x + c * C + C / 2 + 1, y - 9, fmt.num(c + first[1]), IDX_PT, "muted", ha="center", va="center",
+                  key=(name + "-col", (c,))) for c in range(cols)]
     return out
 
 
-def _input_panel(tr: Trace, x: float, y: float) -> list[Item]:
+def _input_panel(tr: Trace, x: float, y: float, C: int) -> list[Item]:
     """Padded input: padding cells hatched with dashed edges and a muted 0, real cells with their value."""
     cs = tr.spec
     padded = tr.padded[..., 0]
@@ -196,12 +211,12 @@ def _input_panel(tr: Trace, x: float, y: float) -> list[Item]:
         if real[r, c]:       # grid line, then the keyed value on the cell's inside (the lines stay)
             cells.append(Box(cx, cy, C, C, edge="grid"))
             texts.append(Box(cx + 1, cy + 1, C - 1, C - 1, fill="input_fill", text=s, size=size,
-                             text_dy=VALUE_DY, key=("input", (r, c))))
+                             text_dy=VALUE_DY - (C - C_MIN) / 4, key=("input", (r, c))))
         else:
             pads.append(parts.input_cell(cx, cy, C, pad=True))
-            texts.append(Label(cx + C / 2 + 1, cy + 9, s, size, "muted", ha="center", va="center",
+            texts.append(Label(cx + C / 2 + 1, cy + 9 + (C - C_MIN) / 4, s, size, "muted", ha="center", va="center",
                                plate="pad_fill", key=("input", (r, c))))
-    return pads + cells + texts + _indices(x, y, *padded.shape)
+    return pads + cells + texts + _indices(x, y, *padded.shape, C, "input", first=(-pt, -pl))
 
 
 def _kernel_panel(tr: Trace, x: float, y: float) -> list[Item]:
@@ -225,7 +240,7 @@ def _headings(heads: dict[str, list[str]], g: dict) -> list[Item]:
 
 
 # ------------------------------------------------------------------ steps
-def _window(st, x: float, y: float, kern: np.ndarray, pad: np.ndarray, dilated: bool) -> list[Item]:
+def _window(st, x: float, y: float, kern: np.ndarray, pad: np.ndarray, dilated: bool, C: int) -> list[Item]:
     """The window over the padded input: bars with arms (every cell's own when dilated), weights under values."""
     out: list[Item] = []
     rows, cols = [int(i) for i in st.window[0]], [int(i) for i in st.window[1]]
@@ -234,8 +249,8 @@ def _window(st, x: float, y: float, kern: np.ndarray, pad: np.ndarray, dilated: 
             cx, cy, s = x + c * C, y + r * C, fmt.num(kern[a, b])
             if dilated:
                 out.append(Box(cx, cy, C, C, edge="window", lw=2, arms=6))
-            out.append(Label(cx + C / 2 + 1, cy + WEIGHT_Y, s, tx.fit(s, FONT_SMALL, C - 6, True), "weight",
-                             bold=True, ha="center", va="center", plate="pad_fill" if pad[r, c] else None,
+            out.append(Label(cx + C / 2 + 1, cy + WEIGHT_Y + (C - C_MIN) / 2, s, tx.fit(s, FONT_SMALL, C - 6, True),
+                             "weight", bold=True, ha="center", va="center", plate="pad_fill" if pad[r, c] else None,
                              key=("weight", (r, c))))
     if not dilated:
         out.append(Box(x + cols[0] * C, y + rows[0] * C, (cols[-1] - cols[0] + 1) * C, (rows[-1] - rows[0] + 1) * C,
@@ -247,7 +262,7 @@ def _steps(tr: Trace, g: dict, eq_show: list[list[Item]]) -> list[Step]:
     cs = tr.spec
     kern = tr.kernel[..., 0, 0]
     dilated = any(d > 1 for d in cs.dilation_rate)
-    xi, xo, y = g["x"]["input"], g["x"]["output"], g["y_grid"]
+    xi, xo, y, C = g["x"]["input"], g["x"]["output"], g["y_grid"], g["c"]
     (pt, _), (pl, _) = cs.pads
     pad = np.ones(cs.padded_shape, bool)
     pad[pt:pt + cs.input_shape[0], pl:pl + cs.input_shape[1]] = False
@@ -263,7 +278,7 @@ def _steps(tr: Trace, g: dict, eq_show: list[list[Item]]) -> list[Step]:
                           max_terms=MAX_TERMS)
         window = tuple(("input", (int(a), int(b))) for a in st.window[0] for b in st.window[1])
         steps.append(Step(_step_text(st, eq), keep=[cell],
-                          show=_window(st, xi, y, kern, pad, dilated) + [mark] + show, window=window))
+                          show=_window(st, xi, y, kern, pad, dilated, C) + [mark] + show, window=window))
     return steps
 
 
@@ -273,12 +288,12 @@ def plan(spec: FigureSpec, data: Trace) -> Layout:
     cs = tr.spec
     heads = _headers(cs)
     g = _geometry(cs, heads, cs.keras_call(), tr)
-    (oh, ow), y = cs.out_spatial, g["y_grid"]
+    (oh, ow), y, C = cs.out_spatial, g["y_grid"], g["c"]
     xo = g["x"]["output"]
     eq_static, eq_show = parts.mono_slots(MARGIN, g["y_eq"] + 13, g["eqs"], EQ_PT, line_h=EQ_LINE)
-    items: list[Item] = _input_panel(tr, g["x"]["input"], y) + _kernel_panel(tr, g["x"]["kernel"], y)
+    items: list[Item] = _input_panel(tr, g["x"]["input"], y, C) + _kernel_panel(tr, g["x"]["kernel"], y)
     items += [Box(xo + c * C, y + r * C, C, C, fill="output_empty", edge="grid") for r in range(oh) for c in range(ow)]
-    items += _indices(xo, y, oh, ow) + _headings(heads, g) + eq_static
+    items += _indices(xo, y, oh, ow, C, "output") + _headings(heads, g) + eq_static
     items += parts.code_lines(MARGIN, g["y_cap"], cs.keras_call(), g["w"] - 2 * MARGIN, size=CAP_PT,
                               line_h=CAP_LINE)[0]
     return Layout(g["w"], g["h"], items, _steps(tr, g, eq_show), alt=_alt(cs), ss=1, levels=3)
