@@ -29,6 +29,19 @@ ANCHORS = [
     ("no_padding_strides", 5, 3, 2, 0, 1, 44665, 294, 4),
 ]
 
+# conv_arithmetic's 7 transposed GIFs: i' k s p (PyTorch ConvTranspose padding) a (output_padding), bytes, width,
+# frames; drawn by both transposed figure kinds (transpose-conv is their view: an ordinary conv, one frame per
+# output cell; transpose-stamps: one frame per input cell)
+TRANSPOSED = [
+    ("no_padding_no_strides_transposed", 2, 3, 1, 0, 0, 164355, 344, 16),
+    ("arbitrary_padding_no_strides_transposed", 6, 4, 1, 2, 0, 323062, 445, 25),
+    ("same_padding_no_strides_transposed", 5, 3, 1, 1, 0, 213333, 395, 25),
+    ("full_padding_no_strides_transposed", 7, 3, 1, 2, 0, 287001, 395, 25),
+    ("no_padding_strides_transposed", 2, 3, 2, 0, 0, 197717, 395, 25),
+    ("padding_strides_transposed", 3, 3, 2, 1, 0, 272498, 395, 25),
+    ("padding_strides_odd_transposed", 3, 3, 2, 1, 1, 303965, 445, 36),
+]
+
 FRAME_GOAL_MS = 8.0
 RATIO_GOAL = 0.03
 BYTES_GOAL = 0.25
@@ -81,6 +94,26 @@ def bench_gif_sizes() -> list[tuple]:
     return rows
 
 
+def bench_transposed_gif_sizes() -> list[tuple]:
+    """GIF bytes and width for conv_arithmetic's 7 transposed sets, both transposed views, light and dark."""
+    from convfig.render.encode import encode_gif
+    from convfig.render.registry import make_spec, render
+
+    rows = []
+    for name, i, k, s, p, a, ref_bytes, ref_w, ref_frames in TRANSPOSED:
+        for kind in ("transpose-conv", "transpose-stamps"):
+            for theme in ("light", "dark"):
+                r = render(make_spec(kind, {"input": f"{i}x{i}", "kernel": k, "strides": s, "padding": p,
+                                            "output_padding": a}, theme))
+                gif = encode_gif(r.frames, r.durations_ms, keep=r.palette_hint)
+                frac = len(gif) / ref_bytes
+                ok = frac <= BYTES_GOAL and r.width >= ref_w
+                rows.append((f"{name[:-11]} {kind[10:]} {theme}", len(gif), "B",
+                             f"{frac:.0%} of {ref_bytes:,} B; width {r.width} vs {ref_w}; frames {len(r.frames)} vs "
+                             f"{ref_frames}; goal <= 25% -> " + ("MET" if ok else "MISSED")))
+    return rows
+
+
 def bench_engine_rows() -> list[tuple]:
     """conv on (1, 128, 128, 3) with 16 3x3 filters (same), and the trace of a 14x14 input."""
     try:
@@ -97,7 +130,7 @@ def bench_site_rows() -> list[tuple]:
     return bench_site()
 
 
-BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_site_rows]
+BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_transposed_gif_sizes, bench_site_rows]
 
 
 def main() -> int:

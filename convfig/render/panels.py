@@ -100,10 +100,10 @@ def heading_w(lines: Sequence[str]) -> float:
 
 
 def window(x: float, y: float, r0: int, c0: int, r1: int, c1: int, side: float = C, lw: float = 3,
-           color: Colour = "window") -> Box:
+           arms: float = ARM, color: Colour = "window") -> Box:
     """The outline (bars with arms) around grid cells r0..r1, c0..c1."""
     return Box(x + c0 * side, y + r0 * side, (c1 - c0 + 1) * side, (r1 - r0 + 1) * side, edge=color, lw=lw,
-               arms=ARM)
+               arms=arms)
 
 
 def columns(blocks: Sequence[tuple[list[str], float, float]], x0: float = MARGIN) -> list[float]:

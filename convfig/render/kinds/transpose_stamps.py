@@ -22,7 +22,7 @@ from convfig.errors import ConvfigError
 from convfig.layers import summary, transpose_spec
 from convfig.render import fmt
 from convfig.render import panels as pn
-from convfig.render.layout import Box, Item, Layout, Step
+from convfig.render.layout import Box, Item, Label, Layout, Step
 from convfig.render.types import FigureSpec
 
 SCATTER = True      # a step adds into output cells earlier steps wrote (tests/test_protocol.py)
@@ -77,7 +77,7 @@ def _headers(d: Data) -> dict[str, list[str]]:
     ts = d.trace.spec
     ops = ts.output_padding or (0, 0)
     heads = {"input": [f"input {fmt.shape(ts.input_shape)}", f"strides {fmt.shape(ts.strides)}"],
-             "kernel": [f"kernel {fmt.shape(ts.kernel_size)}", "value × kernel ="],
+             "kernel": [f"kernel {fmt.shape(ts.kernel_size)}"],
              "output": [f"output {fmt.shape(ts.out_spatial)}"]}
     if max(ts.crops) or d.canvas != ts.out_spatial:
         heads["output"].append("hatched: cropped by padding")
@@ -105,7 +105,11 @@ def _canvas(d: Data, xo: float, y: float, kept: np.ndarray) -> list[Item]:
             items += pn.cell(x_, y_, "0", ("output", (r - cr, c - cc)), fill="output_fill")
         else:
             items.append(Box(x_, y_, C, C, fill="output_empty", edge="grid"))
-    items = pn.layered(items) + pn.indices(xo + cc * C, y + cr * C, oh, ow)
+    items = pn.layered(items)         # output indices outside the canvas (cropped cells sit around the output)
+    items += [Label(xo - 5, y + (cr + r) * C + C / 2, str(r), pn.IDX_PT, "muted", ha="right", va="center")
+              for r in range(oh)]
+    items += [Label(xo + (cc + c) * C + C / 2 + 1, y - 9, str(c), pn.IDX_PT, "muted", ha="center", va="center")
+              for c in range(ow)]
     items.append(Box(xo + cc * C, y + cr * C, ow * C, oh * C, edge="fg", lw=2))
     return items + [Box(xo + c * C, y + r * C, C, C, edge="accent", lw=2, dash=True)
                     for (r, c), alone in np.ndenumerate(kept & ~reached) if alone]
@@ -115,18 +119,22 @@ def _step(d: Data, sc, now: np.ndarray, kept: np.ndarray, xs: tuple[float, float
     ts = d.trace.spec
     xi, xk, xo = xs
     cr, cc = ts.crops
-    ys = y + ts.kernel_size[0] * C + 12             # the stamp (value x kernel) under the kernel
+    ys = y + ts.kernel_size[0] * C + 26             # the stamp (value x kernel) under the kernel
     i, j = (int(v) for v in sc.in_pos)
     rows, cols = (t + c for t, c in zip(sc.targets, ts.crops))
-    show: list[Item] = [pn.window(xi, y, i, j, i, j)]
-    show += [Box(xo + int(c) * C, y + int(r) * C, C, C, edge="window", lw=2, arms=6) for r in rows for c in cols]
+    show: list[Item] = [pn.window(xi, y, i, j, i, j, lw=2, arms=6)]
+    if max(ts.dilation_rate) == 1:       # one outline around the stamp (fewer edges: fewer GIF bytes)
+        show.append(pn.window(xo, y, int(rows[0]), int(cols[0]), int(rows[-1]), int(cols[-1]), lw=2, arms=6))
+    else:                                # dilated: every cell the stamp lands on
+        show += [Box(xo + int(c) * C, y + int(r) * C, C, C, edge="window", lw=2, arms=6) for r in rows for c in cols]
+    show.append(Label(xk, ys - 7, f"{fmt.num(sc.values[0])} × kernel =", 9, "fg", bold=True, key=("times", ())))
     for (a, b), v in np.ndenumerate(sc.stamp[..., 0]):
         show += pn.cell(xk + b * C, ys + a * C, fmt.num(v), ("stamp", (a, b)), fill="window_fill", bold=True)
     keep: list[Item] = []
     for r, c in ((int(r), int(c)) for r in rows for c in cols):
         if kept[r, c]:
             keep += pn.cell(xo + c * C, y + r * C, fmt.num(now[r, c]), ("output", (r - cr, c - cc)),
-                            fill="output_fill", bold=True)
+                            fill="output_fill")
         else:
             keep += pn.cell(xo + c * C, y + r * C, fmt.num(now[r, c]), ("cropped", (r, c)), kind="pad")
     v = fmt.num(sc.values[0])
@@ -153,7 +161,5 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
     kept[ts.crops[0]:ts.crops[0] + ts.out_spatial[0], ts.crops[1]:ts.crops[1] + ts.out_spatial[1]] = True
     items += _canvas(d, xs[2], y, kept)
     steps = [_step(d, sc, now, kept, (xs[0], xs[1], xs[2]), y) for sc, now in zip(tr.scatters, d.sums)]
-    eqs = [f"stamp = {fmt.paren(sc.values[0])} × kernel, added at rows {fmt.index_set(r)}, columns {fmt.index_set(c)}"
-           for sc in tr.scatters for r, c in [tuple(t + k for t, k in zip(sc.targets, ts.crops))]]
     call = _call(ts)
-    return pn.finish(items, steps, call, _alt(d, call), equations=eqs)
+    return pn.finish(items, steps, call, _alt(d, call), levels=2)     # 2 text levels: GIF <= 25 % (make bench)
