@@ -37,7 +37,7 @@ class Param:
     name: str
     flag: str | None
     default: Any
-    parse: str          # "sizes" | "axis" | "padding" | "int" | "count" | "text" | "choice"
+    parse: str          # "sizes" | "axis" | "padding" | "int" | "count" | "text" | "choice" | "numbers"
     help: str = ""
     minimum: int = 0
     maximum: int | None = None
@@ -78,6 +78,14 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "grace_hopper.jpg under a Sobel kernel",
           choices=("random", *NAMES, "photo")),
     Param("fps", "--fps", 2, "int", "frames per second, 1-50 (the last frame is held longer)", 1, 50),
+    # your own numbers (convfig.numbers): they replace the example's; the engine computes the rest
+    Param("values", "--values", None, "numbers", "the input's numbers: rows split by ';', numbers by ',' "
+          "(e.g. 0,0,1;0,1,1;1,1,1), one number for every cell, or a .npy/.csv file; C order of "
+          "(*input, channels)"),
+    Param("kernel_values", "--kernel-values", None, "numbers", "the kernel's numbers (as --values, C order of "
+          "Keras' (*kernel, channels/groups, filters)) or a named 3x3 kernel: identity, sobel-x, sobel-y, blur, "
+          "sharpen, laplacian"),
+    Param("bias", "--bias", None, "numbers", "the bias: one number for every filter or one per filter"),
     # per-layer lists (receptive-field figures) and keys of the page, not of the picture
     Param("kernels", None, (3, 3), "sizes", "kernel size of each stacked layer", minimum=1),
     Param("dilations", None, (1,), "sizes", "dilation of each stacked layer", minimum=1),
@@ -228,12 +236,26 @@ def parse_value(key: str, value: object, rank: int | None = None) -> Any:
         return n
     if p.parse == "int":
         return parse_int(key, value, p.minimum, p.maximum)
+    if p.parse == "numbers":
+        return check_numbers({}, {key: value}, parse_only=True)[key]
     if p.parse == "choice":
         word = str(value).strip().lower()
         if word not in p.choices:
             raise ParamError(key, value, f"must be one of {', '.join(p.choices)}")
         return word
     return None if value is None else str(value)
+
+
+def check_numbers(params: Mapping[str, Any], raw: Mapping[str, Any], parse_only: bool = False) -> dict[str, Any]:
+    """Your own values / kernel_values / bias (convfig.numbers): parsed (``parse_only``) or checked against
+    the parsed layer ``params``; canonical values, or a ParamError naming the parameter."""
+    from convfig.numbers import NumbersError, parse_numbers
+    from convfig.numbers import check_numbers as check
+
+    try:
+        return {k: parse_numbers(k, v)[0] for k, v in raw.items()} if parse_only else check(params, raw)
+    except NumbersError as exc:
+        raise ParamError(exc.key, exc.value, exc.rule, sentence=True) from None
 
 
 def parse(raw: Mapping[str, object], defaults: Mapping[str, object] | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
     convfig shape --input 7x7 --channels 3 --filters 4 --kernel 3 --strides 2 --padding same
     convfig gif --input 5x5 --kernel 3 --strides 2 --padding same -o conv.gif
+    convfig figure conv2d --input 5x5 --padding same --slide -o conv.mp4
     convfig render --catalogue figures.json --out build/figures
 
 Exit codes: 0 ok, 2 bad usage or input (one line on stderr, no traceback), 1 unexpected failure.
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from convfig import __version__
-from convfig.cli import gif, render, shape
+from convfig.cli import figure, gif, render, shape
 from convfig.cli.args import Parser, UsageError, error_line
 from convfig.errors import ConvfigError
 
@@ -25,7 +26,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"convfig {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for command in (shape, gif, render):
+    for command in (shape, gif, figure, render):
         command.add_parser(sub)
     return parser
 

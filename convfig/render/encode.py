@@ -8,7 +8,8 @@ GIF layout written here:
 - frame 0 whole; every later frame only the bounding box of the pixels that changed, with unchanged
   pixels inside the box set to the transparent index (disposal "do not dispose"), so a frame that moves
   a small window costs a few hundred bytes;
-- NETSCAPE2.0 loop = 0 (forever); per-frame delays from ``durations_ms``.
+- NETSCAPE2.0 loop = 0 (forever; ``plays`` n > 0: n plays in all, as browsers count the loop field as
+  repeats after the first play); per-frame delays from ``durations_ms``.
 LZW compression is Pillow's C encoder, called with the palette's minimum code size (Pillow's GIF
 writer always uses 8); the container is assembled here so the bytes depend only on the pixels and
 durations.
@@ -179,8 +180,8 @@ def _lzw_frame(idx: np.ndarray, bits: int, offset: tuple[int, int], duration_ms:
 
 
 def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[int],
-               max_colors: int = MAX_COLORS, keep: Sequence[str] | None = None) -> bytes:
-    """Animated GIF bytes: shared palette, no dither, delta frames, loop forever."""
+               max_colors: int = MAX_COLORS, keep: Sequence[str] | None = None, plays: int = 0) -> bytes:
+    """Animated GIF bytes: shared palette, no dither, delta frames, loop forever (``plays`` 0) or play n times."""
     n = len(frames)
     if n == 0:
         raise ValueError("no frames")
@@ -196,7 +197,8 @@ def encode_gif(frames: Sequence[np.ndarray] | FrameSeq, durations_ms: Sequence[i
     out = io.BytesIO()
     out.write(b"GIF89a" + W.to_bytes(2, "little") + H.to_bytes(2, "little")
               + bytes([0x80 | 0x70 | size_bits, 0, 0]) + table)
-    out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")   # loop forever
+    if plays != 1:                                      # no loop block: play once
+        out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + max(0, plays - 1).to_bytes(2, "little") + b"\x00")
     canvas = pal.index(first)
     out.write(_lzw_frame(canvas, bits, (0, 0), durations_ms[0], None))
     for i in range(1, n):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from convfig.errors import ConvfigError
-from convfig.params import PARAMS, ParamError, conv_spec, parse
+from convfig.numbers import NUMBER_KEYS
+from convfig.params import PARAMS, ParamError, check_numbers, conv_spec, parse
 from convfig.render.style import THEMES
 from convfig.render.types import FigureSpec
 
@@ -30,7 +31,7 @@ COMMON_KEYS: dict[str, Any] = {"caption": None, "stepper": 0}
 # a conv layer's defaults, from the one parameter table (convfig.params.PARAMS)
 CONV_DEFAULTS: dict[str, Any] = {k: PARAMS[k].default for k in
                                  ("input", "kernel", "strides", "padding", "dilation", "channels", "filters",
-                                  "groups", "seed", "example", "fps")}
+                                  "groups", "seed", "example", "fps", "values", "kernel_values", "bias")}
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,8 @@ def canonical_params(kind: str, params: Mapping[str, Any] | None) -> dict[str, A
                 raise ParamError(key, given.get(key, info.defaults[key]),
                                  f"needs one value per layer ({n} layers from kernels)")
             out[key] = values
+    if any(given.get(k) is not None for k in NUMBER_KEYS):    # your own numbers: counts and rows vs the shapes
+        out.update(check_numbers(out, given))
     return {k: _jsonable(v) for k, v in out.items()}
 
 

@@ -1,0 +1,162 @@
+"""Writers for ``convfig.render.export``: one function per file format, fed a drawn figure (``Drawn``).
+
+GIF through the project's encoder (``convfig.render.encode``); animated WebP (lossless) and APNG through
+Pillow; MP4 (H.264) through the ffmpeg binary of the imageio-ffmpeg wheel, streamed frame by frame; PNG
+(RGBA when transparent); SVG through ``canvas.svg`` and PDF through ``convfig.render.pdf``, both vector.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from convfig.errors import ConvfigError
+from convfig.render import canvas
+from convfig.render.style import get_theme
+
+if TYPE_CHECKING:
+    from convfig.render.export import Drawn, Options
+
+# the colour each --background draws with (transparent: first on black, then on white; None: the theme's)
+BG_COLOURS: dict[str, str | None] = {"theme": None, "white": "#ffffff", "transparent": "#000000"}
+HELD_BYTES = 1 << 30         # the WebP/APNG writers hold every frame: refuse beyond this
+
+
+def encode(drawn: Drawn, fmt: str, opts: Options) -> bytes:
+    """The file's bytes for every format but MP4 (see ``write_mp4``)."""
+    if fmt == "svg" or fmt == "pdf":
+        return _vector(drawn, fmt)
+    if fmt == "png":
+        *_, last = drawn.rgba_frames() if drawn.under_white else drawn.rgb_frames()
+        return _png(last)
+    if fmt == "gif":
+        from convfig.render.encode import encode_gif
+
+        frames: Any = drawn.rendered.frames
+        if drawn.geo.page != drawn.geo.size:
+            frames = [f.copy() for f in drawn.rgb_frames()]
+        return encode_gif(frames, drawn.durations_ms, keep=drawn.rendered.palette_hint, plays=opts.plays)
+    return _pillow_animation(drawn, fmt, opts)
+
+
+def _png(frame: np.ndarray) -> bytes:
+    from convfig.render.encode import encode_png
+
+    if frame.shape[2] == 3:
+        return encode_png(frame)
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(frame, "RGBA").save(buf, "PNG", optimize=False, compress_level=9)
+    return buf.getvalue()
+
+
+def _vector(drawn: Drawn, fmt: str) -> bytes:
+    from convfig.render.pdf import pdf
+
+    g, lay = drawn.geo, drawn.layout
+    view = (-g.offset[0] / g.scale, -g.offset[1] / g.scale, g.page[0] / g.scale, g.page[1] / g.scale)
+    step = len(lay.steps) - 1 if lay.steps else None
+    bg = "none" if drawn.under_white else BG_COLOURS[drawn.background]
+    theme = get_theme(drawn.theme)
+    if fmt == "svg":
+        return canvas.svg(lay, theme, step, g.scale, bg, view)
+    return pdf(lay, theme, step, g.scale, bg, view)
+
+
+def _pillow_animation(drawn: Drawn, fmt: str, opts: Options) -> bytes:
+    """Animated WebP (lossless) or APNG through Pillow, which needs every frame at once."""
+    from PIL import Image
+
+    n, (w, h) = len(drawn.rendered.frames), drawn.geo.page
+    channels = 4 if drawn.under_white else 3
+    if n * w * h * channels > HELD_BYTES:
+        raise ConvfigError(f"-o: a .{fmt} of {n} frames at {w}x{h} needs {n * w * h * channels / 2**30:.1f} GiB "
+                           "of frames in memory; use .mp4 or .gif, or a smaller --width")
+    mode = "RGBA" if drawn.under_white else "RGB"
+    source = drawn.rgba_frames() if drawn.under_white else drawn.rgb_frames()
+    images = [Image.fromarray(f.copy(), mode) for f in source]
+    buf = io.BytesIO()
+    common = {"save_all": True, "append_images": images[1:], "duration": drawn.durations_ms, "loop": opts.plays}
+    if fmt == "webp":
+        images[0].save(buf, "WEBP", lossless=True, quality=60, method=4, **common)
+    else:
+        images[0].save(buf, "PNG", disposal=0, blend_op=0, default_image=False, **common)
+    return buf.getvalue()
+
+
+def mp4_repeats(durations_ms: list[int], fps: int) -> list[int]:
+    """How many video frames (at ``fps``) show each figure frame: its duration, at least one."""
+    return [max(1, round(d * fps / 1000)) for d in durations_ms]
+
+
+def write_mp4(drawn: Drawn, path: Path, opts: Options, fps: int) -> int:
+    """H.264 MP4 (yuv420p, even size, BT.709) at ``fps``, written atomically; returns the video frames."""
+    import imageio_ffmpeg
+
+    from convfig.render.cache import current_umask
+
+    w, h = drawn.geo.page
+    W, H = w + w % 2, h + h % 2                       # yuv420p needs even sizes: one more background pixel
+    bg = drawn.bg_rgb()
+    repeats = mp4_repeats(drawn.durations_ms, fps) * max(1, opts.plays)
+    tmp = _temp_beside(path, ".mp4")
+    out = np.empty((H, W, 3), np.uint8)
+    out[:] = bg
+    n = 0
+    try:
+        writer = imageio_ffmpeg.write_frames(
+            tmp, (W, H), fps=fps, codec="libx264", pix_fmt_out="yuv420p", quality=None, macro_block_size=1,
+            ffmpeg_log_level="error",
+            output_params=["-preset", "veryfast", "-tune", "animation", "-crf", "20", "-g", str(10 * fps),
+                           "-vf", "scale=out_color_matrix=bt709:out_range=tv,setparams=color_primaries=bt709:"
+                           "color_trc=bt709:colorspace=bt709", "-movflags", "+faststart", "-map_metadata", "-1",
+                           "-fflags", "+bitexact", "-threads", "2"])
+        writer.send(None)
+        for _ in range(max(1, opts.plays)):
+            for frame, k in zip(drawn.rgb_frames(), repeats):
+                out[:h, :w] = frame
+                data = out.tobytes()
+                for _ in range(k):
+                    writer.send(data)
+                    n += 1
+        writer.close()
+        os.chmod(tmp, 0o666 & ~current_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _temp_beside(path: Path, suffix: str) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent or ".")
+    os.close(fd)
+    return tmp
+
+
+def write_frames(drawn: Drawn, folder: Path) -> int:
+    """One PNG per frame (000.png, 001.png, ...) into ``folder``, built beside it and renamed into place."""
+    from convfig.render.cache import current_umask
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent if str(folder.parent) else "."))
+    digits = max(3, len(str(len(drawn.rendered.frames) - 1)))
+    try:
+        frames = drawn.rgba_frames() if drawn.under_white else drawn.rgb_frames()
+        for i, f in enumerate(frames):
+            (tmp / f"{i:0{digits}d}.png").write_bytes(_png(f))
+        if folder.exists():
+            folder.rmdir()
+        os.chmod(tmp, 0o777 & ~current_umask())
+        os.replace(tmp, folder)
+    except BaseException:
+        for p in tmp.glob("*"):
+            p.unlink()
+        tmp.rmdir()
+        raise
+    return len(drawn.rendered.frames)
