@@ -201,8 +201,74 @@ def make_keras(rec: Recorder) -> types.ModuleType:
             n = self.rank
             k = _tuple(self.pool_size, n, "pool_size")
             s = k if self.strides is None else _tuple(self.strides, n, "strides")
-            out = convfig.output_shape(shape[1:], k, filters=shape[-1], strides=s, padding=self.padding)
+            out = convfig.pool_output_shape(shape[1:], k, strides=s, padding=self.padding)
             return (shape[0], *out), 0
+
+    class ConvTranspose(Conv):         # Keras ConvNDTranspose: convfig.transpose_output_shape / transpose_params
+        def configure(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, data_format=None,
+                      dilation_rate=1, **rest):
+            super().configure(filters, kernel_size, strides, padding, data_format, dilation_rate, **rest)
+            self.output_padding = output_padding
+
+        def compute(self, shape):
+            n = self.rank
+            out = convfig.transpose_output_shape(
+                shape[1:], _tuple(self.kernel_size, n, "kernel_size"), filters=self.filters,
+                strides=_tuple(self.strides, n, "strides"), padding=self.padding,
+                output_padding=self.output_padding, dilation_rate=_tuple(self.dilation_rate, n, "dilation_rate"))
+            params = convfig.transpose_params(_tuple(self.kernel_size, n, "kernel_size"), shape[-1], self.filters,
+                                              use_bias=self._use_bias is not False)
+            return (shape[0], *out), params
+
+    class Depthwise(Layer):            # Keras DepthwiseConvND (filters=None) and SeparableConvND (filters=F)
+        rank = 0
+        must_state = True
+        separable = False
+
+        def configure(self, *args, **kwargs):
+            names = (["filters"] if self.separable else []) + ["kernel_size", "strides", "padding"]
+            kw = dict(zip(names, args))
+            kw.update(kwargs)
+            if kw.pop("data_format", None) not in (None, "channels_last"):
+                raise SnippetError("only data_format='channels_last' is checked")
+            for k in ("depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
+                      "pointwise_regularizer", "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
+                      "bias_constraint"):
+                kw.pop(k, None)
+            self.filters = kw.pop("filters", None)
+            self.kernel_size = kw.pop("kernel_size")
+            self.strides, self.padding = kw.pop("strides", 1), kw.pop("padding", "valid")
+            self.multiplier, self.dilation = kw.pop("depth_multiplier", 1), kw.pop("dilation_rate", 1)
+            if kw:
+                raise SnippetError(f"{type(self).__name__}: unknown arguments {sorted(kw)}")
+
+        def compute(self, shape):
+            n = self.rank
+            k = _tuple(self.kernel_size, n, "kernel_size")
+            kw = dict(depth_multiplier=self.multiplier, strides=_tuple(self.strides, n, "strides"),
+                      padding=self.padding, dilation_rate=_tuple(self.dilation, n, "dilation_rate"))
+            bias = self._use_bias is not False
+            if self.separable:
+                out = convfig.separable_output_shape(shape[1:], k, filters=self.filters, **kw)
+                params = convfig.separable_params(k, shape[-1], self.filters, self.multiplier, use_bias=bias)
+            else:
+                out = convfig.depthwise_output_shape(shape[1:], k, **kw)
+                params = convfig.depthwise_params(k, shape[-1], self.multiplier, use_bias=bias)
+            return (shape[0], *out), params
+
+    class Cropping(Layer):
+        rank = 0
+        must_state = True
+
+        def configure(self, cropping=1, data_format=None):
+            self.cropping = cropping
+
+        def compute(self, shape):
+            n, c = self.rank, self.cropping
+            pairs = ([(c, c)] * n if isinstance(c, int) else [tuple(i) if not isinstance(i, int) else (i, i)
+                                                               for i in (c if n > 1 else [c])])
+            spatial = tuple(s - a - b for s, (a, b) in zip(shape[1:-1], pairs, strict=True))
+            return (shape[0], *spatial, shape[-1]), 0
 
     class ZeroPadding(Layer):
         rank = 0
@@ -276,6 +342,12 @@ def make_keras(rec: Recorder) -> types.ModuleType:
                                           "GlobalAvgPool{}D", "GlobalMaxPool{}D"])):
             for name in names:
                 setattr(layers, name.format(rank), type(name.format(rank), (base,), {"rank": rank}))
+        for name in ("Conv{}DTranspose", "Convolution{}DTranspose"):
+            setattr(layers, name.format(rank), type(name.format(rank), (ConvTranspose,), {"rank": rank}))
+        setattr(layers, f"Cropping{rank}D", type(f"Cropping{rank}D", (Cropping,), {"rank": rank}))
+    for rank in (1, 2):                # Keras has no 3D depthwise or separable layer
+        for name, sep in (("DepthwiseConv{}D", False), ("SeparableConv{}D", True), ("SeparableConvolution{}D", True)):
+            setattr(layers, name.format(rank), type(name.format(rank), (Depthwise,), {"rank": rank, "separable": sep}))
     for name in ("ReLU", "Activation", "Dropout", "BatchNormalization", "LayerNormalization", "SpatialDropout1D",
                  "SpatialDropout2D", "SpatialDropout3D", "LeakyReLU"):
         setattr(layers, name, type(name, (Same,), {}))

@@ -403,8 +403,12 @@ def test_keras_snippets_exist_and_state_shapes():
          "    keras.layers.Conv1D(4, 3, padding='causal'),  # (None, 7, 4)\n])\n",
          "docs/t.md:12: Conv1D output shape stated (None, 7, 4), engine computes (None, 9, 4)"),
         ("x = keras.Input(shape=(5, 5, 1))\n# (None, 5, 5, 1)\n", "nothing is computed on this line"),
-        ("x = keras.Input(shape=(5, 5, 1))\ny = keras.layers.Conv2DTranspose(1, 3)(x)  # (None, 7, 7, 1)\n",
+        ("x = keras.Input(shape=(5, 5, 1))\ny = keras.layers.UpSampling2D(2)(x)  # (None, 10, 10, 1)\n",
          "snippet fails"),
+        ("x = keras.Input(shape=(5, 5, 1))\ny = keras.layers.Conv2DTranspose(1, 3, strides=2)(x)  "
+         "# (None, 10, 10, 1)\n", "stated (None, 10, 10, 1), engine computes (None, 11, 11, 1)"),
+        ("x = keras.Input(shape=(8, 8, 3))\ny = keras.layers.SeparableConv2D(16, 3)(x)  # (None, 6, 6, 16)  "
+         "# params: 92\n", "params stated 92, engine computes 91"),      # 3·3·3 + 3·16 + 16
         ("x = keras.Input(shape=(5, 5, 1))\n"
          "y = keras.layers.Conv2D(1, 2, strides=2, dilation_rate=2)(x)  # (None, 2, 2, 1)\n", "snippet fails"),
     ],
