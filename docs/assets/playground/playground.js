@@ -1,0 +1,577 @@
+/* convfig playground page: controls <-> URL (the CLI's keys and syntax), the Keras line, shapes, padding,
+ * parameter count, the `convfig gif` command, and the animation drawn as SVG with the real numbers.
+ * Plain JavaScript, no dependencies; the numbers come from engine.js (checked against convfig in tests).
+ * Every drawn output cell carries data-index ("r,c,f"; "t,f" in 1D; "d,r,c,f" in 3D) and data-value.
+ * MIT licence, like the rest of convfig.
+ */
+(function () {
+  "use strict";
+  const E = window.ConvfigEngine;
+  const root = document.getElementById("convfig-playground");
+  if (!root || !E || root.dataset.ready) return;
+  root.dataset.ready = "1";
+
+  const PAGE_DEFAULT = { input: "6x6", channels: "1", filters: "1", kernel: "3", strides: "2", padding: "same",
+    dilation: "1", groups: "1", seed: "0" };
+  const AXIS_KEYS = ["input", "kernel", "strides", "dilation"];
+  const COUNT_KEYS = ["channels", "filters", "groups", "seed"];
+  const AXIS_NAMES = { 1: ["steps"], 2: ["height", "width"], 3: ["depth", "height", "width"] };
+  const LABELS = { input: "input size", kernel: "kernel_size", strides: "strides", dilation: "dilation_rate",
+    channels: "channels", filters: "filters", groups: "groups", seed: "seed", padding: "padding" };
+  const HASH_ORDER = ["input", "kernel", "strides", "padding", "dilation", "groups", "channels", "filters", "seed"];
+  const PADDINGS = [["valid", "valid"], ["same", "same"], ["causal", "causal (Conv1D only)"],
+    ["full", "full (not a Keras option)"], ["1", "1 (explicit, PyTorch style)"], ["2", "2 (explicit)"]];
+  const STEP_MS = 700;
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+    "'": "&#39;" }[c]));
+  const num = (v) => (v < 0 ? "\u2212" + -v : String(v));
+  const tokens = (s) => String(s).trim().toLowerCase().replace(/×/g, "x").split(/[x,\s]+/).filter((t) => t);
+  const reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  let raw = Object.assign({}, PAGE_DEFAULT);
+  let state = null;        // {layer, tr, step, cells...} of the drawn layer
+  let timer = null;
+  let lastHash = "";
+
+  // ---------------- controls ----------------
+  function axisField(key) {
+    let inputs = "";
+    for (let i = 0; i < 3; i++) {
+      inputs += `${i ? '<span class="cfp-times" aria-hidden="true">×</span>' : ""}<input type="text" ` +
+        `inputmode="numeric" autocomplete="off" spellcheck="false" size="3" id="cfp-${key}-${i}" data-key="${key}" ` +
+        `data-axis="${i}">`;
+    }
+    return `<fieldset class="cfp-field cfp-axes" data-key="${key}"><legend>${LABELS[key]}</legend>` +
+      `<span class="cfp-axis-inputs">${inputs}</span></fieldset>`;
+  }
+  function countField(key) {
+    return `<div class="cfp-field"><label for="cfp-${key}">${LABELS[key]}</label><input type="text" ` +
+      `inputmode="numeric" autocomplete="off" spellcheck="false" size="${key === "seed" ? 10 : 3}" ` +
+      `id="cfp-${key}" data-key="${key}"></div>`;
+  }
+  root.innerHTML =
+    `<form class="cfp-controls" aria-label="Layer parameters" onsubmit="return false">` +
+    `<div class="cfp-field"><label for="cfp-layer">layer</label><select id="cfp-layer">` +
+    `<option value="1">Conv1D</option><option value="2">Conv2D</option><option value="3">Conv3D</option>` +
+    `</select></div>` + axisField("input") + countField("channels") + countField("filters") +
+    axisField("kernel") + axisField("strides") +
+    `<div class="cfp-field"><label for="cfp-padding">padding</label><select id="cfp-padding" data-key="padding">` +
+    `</select></div>` + axisField("dilation") + countField("groups") +
+    `<div class="cfp-seed">${countField("seed")}` +
+    `<button type="button" class="md-button cfp-small" id="cfp-shuffle">New numbers</button></div>` +
+    `</form>` +
+    `<div class="cfp-refusal" id="cfp-refusal" role="status" aria-live="polite" hidden></div>` +
+    `<div class="cfp-result" id="cfp-result">` +
+    `<div class="cfp-info" id="cfp-info"></div>` +
+    `<div class="cfp-player" role="group" aria-label="Animation controls">` +
+    `<button type="button" class="md-button" id="cfp-prev" aria-label="Previous step">&#9664; Back</button>` +
+    `<button type="button" class="md-button md-button--primary" id="cfp-play">Play</button>` +
+    `<button type="button" class="md-button" id="cfp-next" aria-label="Next step">Next &#9654;</button>` +
+    `<input type="range" id="cfp-scrub" min="1" max="1" value="1" aria-label="Step">` +
+    `<span class="cfp-counter" id="cfp-counter"></span></div>` +
+    `<p class="cfp-step-text" id="cfp-step-text" aria-live="polite"></p>` +
+    `<div class="cfp-eq" id="cfp-eq"></div>` +
+    `<div class="cfp-figure" id="cfp-figure" tabindex="0" role="group" aria-label="Convolution figure: ` +
+    `arrow keys step, space plays or pauses"></div></div>` +
+    `<svg class="cfp-defs" aria-hidden="true" width="0" height="0"><defs><pattern id="cfp-hatch" width="6" ` +
+    `height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" ` +
+    `class="cfp-hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="cfp-hatch-line"/></pattern></defs></svg>`;
+  const $ = (id) => document.getElementById(id);
+  const form = root.querySelector(".cfp-controls");
+
+  function setPaddingOptions(value) {
+    const sel = $("cfp-padding");
+    const known = PADDINGS.some(([v]) => v === value);
+    const opts = PADDINGS.concat(known ? [] : [[value, `${value} (from the link)`]]);
+    sel.innerHTML = opts.map(([v, label]) => `<option value="${esc(v)}">${esc(label)}</option>`).join("");
+    sel.value = value;
+  }
+
+  function rankOf(r) {
+    const n = tokens(r.input).length;
+    return n >= 1 && n <= 3 ? n : 2;
+  }
+
+  // raw values -> what the controls show
+  function syncControls() {
+    const rank = rankOf(raw);
+    $("cfp-layer").value = String(rank);
+    for (const key of AXIS_KEYS) {
+      const t = tokens(raw[key]);
+      for (let i = 0; i < 3; i++) {
+        const el = $(`cfp-${key}-${i}`);
+        el.value = t.length === 1 && key !== "input" ? t[0] : (t[i] !== undefined ? t[i] : "");
+        el.hidden = i >= rank;
+        el.setAttribute("aria-label", `${LABELS[key]}, ${AXIS_NAMES[rank][i] || "axis " + i}`);
+        if (el.previousElementSibling && el.previousElementSibling.classList.contains("cfp-times")) {
+          el.previousElementSibling.hidden = i >= rank;
+        }
+      }
+    }
+    for (const key of COUNT_KEYS) $(`cfp-${key}`).value = raw[key];
+    setPaddingOptions(String(raw.padding).trim().toLowerCase() === raw.padding ? raw.padding : raw.padding);
+  }
+
+  // a control changed -> raw values (the CLI's syntax: one int when every axis agrees)
+  function readControl(el) {
+    const key = el.dataset.key;
+    if (AXIS_KEYS.includes(key)) {
+      const rank = Number($("cfp-layer").value);
+      const vals = [];
+      for (let i = 0; i < rank; i++) vals.push($(`cfp-${key}-${i}`).value.trim());
+      if (vals.some((v) => v === "")) return false;      // wait until every axis has a value
+      raw[key] = key !== "input" && new Set(vals).size === 1 ? vals[0] : vals.join("x");
+    } else if (key) {
+      raw[key] = el.value.trim();
+    }
+    return true;
+  }
+
+  function changeRank(rank) {
+    const resize = (value, fallback, keepSingle) => {
+      const t = tokens(value);
+      if (keepSingle && t.length === 1) return t[0];
+      const out = [];
+      for (let i = 0; i < rank; i++) out.push(t[i] !== undefined ? t[i] : (t[t.length - 1] || fallback));
+      return keepSingle && new Set(out).size === 1 ? out[0] : out.join("x");
+    };
+    raw.input = resize(raw.input, "6", false);
+    for (const key of ["kernel", "strides", "dilation"]) raw[key] = resize(raw[key], "1", true);
+    if (rank === 3) {      // keep a 3D layer small enough to read
+      raw.input = tokens(raw.input).map((v) => (Number(v) > 6 ? "5" : v)).join("x");
+    }
+  }
+
+  form.addEventListener("input", (ev) => {
+    const el = ev.target;
+    if (el.id === "cfp-layer") return;
+    if (readControl(el)) update(true);
+  });
+  form.addEventListener("change", (ev) => {
+    if (ev.target.id === "cfp-layer") {
+      changeRank(Number(ev.target.value));
+      syncControls();
+      update(true);
+    }
+  });
+  form.addEventListener("keydown", (ev) => {      // arrow keys step the number fields
+    const el = ev.target;
+    if (el.tagName !== "INPUT" || (ev.key !== "ArrowUp" && ev.key !== "ArrowDown")) return;
+    const v = Number(el.value);
+    if (!Number.isInteger(v)) return;
+    const min = el.dataset.key === "seed" || el.dataset.key === "padding" ? 0 : 1;
+    el.value = String(Math.max(min, v + (ev.key === "ArrowUp" ? 1 : -1)));
+    ev.preventDefault();
+    if (readControl(el)) update(true);
+  });
+  $("cfp-shuffle").addEventListener("click", () => {
+    raw.seed = String(Math.floor(Math.random() * 1000000));
+    $("cfp-seed").value = raw.seed;
+    update(true);
+  });
+
+  // ---------------- URL ----------------
+  const enc = (v) => String(v).replace(/[^A-Za-z0-9x:,._\-]/g, (c) => encodeURIComponent(c));
+  function hashOf(r) {
+    return "#" + HASH_ORDER.map((k) => `${k}=${enc(r[k])}`).join("&");
+  }
+  function readHash() {
+    const h = location.hash.replace(/^#/, "");
+    if (!h.includes("=")) return false;
+    const q = new URLSearchParams(h);
+    const r = Object.assign({}, E.DEFAULTS);        // missing keys: the CLI's defaults, as `convfig gif`
+    for (const k of E.KEYS) if (q.has(k)) r[k] = q.get(k);
+    raw = r;
+    return true;
+  }
+  function writeHash() {
+    const h = hashOf(raw);
+    lastHash = h;
+    if (location.hash !== h) history.replaceState(null, "", h);
+    $("cfp-link") && ($("cfp-link").href = h);
+  }
+  window.addEventListener("hashchange", () => {
+    if (location.hash === lastHash) return;
+    if (readHash()) { syncControls(); update(false); }
+  });
+
+  // ---------------- layer -> page ----------------
+  const timings = {};
+  function update(fromControls) {
+    timings.start = performance.now();
+    stop();
+    let layer;
+    let message = null, kind = "refusal";
+    try {
+      layer = E.layer(raw);
+      message = E.checkBudget(layer.spec);
+      if (message) kind = "cap";
+    } catch (e) {
+      if (!(e instanceof E.ConvfigError)) throw e;
+      message = e.message;
+    }
+    if (fromControls !== false) writeHash(); else lastHash = location.hash;
+    const refusal = $("cfp-refusal");
+    if (message) {
+      refusal.hidden = false;
+      refusal.className = "cfp-refusal cfp-" + kind;
+      refusal.innerHTML = `<strong>${kind === "cap" ? "Too big for the page" : "Keras refuses this layer"}` +
+        `</strong><span class="cfp-message">${esc(message)}</span>` +
+        (kind === "cap" ? "<span class=\"cfp-hint\">This limit is the playground's, not Keras's: the page " +
+          "stays responsive. The engine and <code>convfig gif</code> go further.</span>" : "");
+      $("cfp-result").hidden = true;
+      root.dataset.status = kind;
+      state = null;
+      return;
+    }
+    refusal.hidden = true;
+    refusal.innerHTML = "";
+    $("cfp-result").hidden = false;
+    const ex = E.example(layer.spec, layer.params.seed);
+    const tr = E.trace(layer.spec, ex.x, ex.k);
+    timings.engine = performance.now();
+    showInfo(layer);
+    timings.info = performance.now();
+    draw(layer, tr);
+    root.dataset.status = "ok";
+  }
+
+  function shapeText(t) { return "(None, " + t.join(", ") + ")"; }
+  function showInfo(layer) {
+    const s = layer.spec, cg = s.channels / s.groups;
+    const rf = s.ke.join("×"), k = s.kernel.join("×");
+    const wide = s.ke.some((v, i) => v !== s.kernel[i]) ? ` (spread over ${rf} by dilation_rate)` : "";
+    const chans = cg === 1 ? "1 input channel" : `${cg} input channels`;
+    const group = s.groups > 1 ? ` (its group's share of the ${s.channels}: groups=${s.groups})` : "";
+    const perAxis = s.pads.map(([b, a], i) => `${AXIS_NAMES[s.rank][i]} ${b} / ${a}`).join(", ");
+    $("cfp-info").innerHTML =
+      `<p class="cfp-keras"><code>${esc(s.keras)}</code></p>` +
+      `<dl class="cfp-facts">` +
+      `<dt>Shapes</dt><dd>input <code>${shapeText(s.input.concat([s.channels]))}</code> → output ` +
+      `<code id="cfp-output-shape">${shapeText(s.outputShape)}</code></dd>` +
+      `<dt>Padding</dt><dd>${esc(s.paddingText)} <span class="cfp-muted">(before / after per axis: ` +
+      `${esc(perAxis)})</span></dd>` +
+      `<dt>Parameters</dt><dd>${s.params.toLocaleString("en")} = ${k} × ${cg} × ${s.filters} weights + ` +
+      `${s.filters} ${s.filters === 1 ? "bias" : "biases"}</dd>` +
+      `<dt>Receptive field</dt><dd>each output value reads a ${k} window${wide} of ${chans}${group}; ` +
+      `stacking layers widens it (two 3×3 layers see 5×5)</dd>` +
+      `</dl>` +
+      `<p class="cfp-command-line">The same animation as a GIF for slides: <code id="cfp-command">` +
+      `${esc(layer.command)}</code> <button type="button" class="md-button cfp-small" id="cfp-copy">Copy` +
+      `</button> · <a id="cfp-link" href="${esc(hashOf(raw))}">link to this layer</a></p>`;
+    $("cfp-copy").addEventListener("click", () => copy($("cfp-command")));
+  }
+
+  function copy(el) {
+    const text = el.textContent;
+    const done = () => { $("cfp-copy").textContent = "Copied"; setTimeout(() => { $("cfp-copy") && ($("cfp-copy").textContent = "Copy"); }, 1500); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, () => select(el));
+    } else select(el);
+  }
+  function select(el) {
+    const r = document.createRange();
+    r.selectNodeContents(el);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(r);
+  }
+
+  // ---------------- drawing ----------------
+  function panel(title, rows, cols, cell, body, extraClass, label, bare) {
+    const L = bare ? 0 : rows > 1 ? 20 : 4, T = bare ? 0 : 16;
+    const w = L + cols * cell + 3, h = T + rows * cell + 3;
+    return `<div class="cfp-panel ${extraClass || ""}"><div class="cfp-cap">${title}</div>` +
+      `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(label)}">` +
+      `<g transform="translate(${L + 1},${T + 1})">${body}</g></svg></div>`;
+  }
+  function ticks(rows, cols, cell, rowName, colName) {
+    let s = "";
+    for (let c = 0; c < cols; c++) {
+      const v = colName(c);
+      if (v !== null) s += `<text class="cfp-tick" x="${c * cell + cell / 2}" y="-5">${v}</text>`;
+    }
+    if (rows > 1) {
+      for (let r = 0; r < rows; r++) {
+        const v = rowName(r);
+        if (v !== null) s += `<text class="cfp-tick cfp-rtick" x="-5" y="${r * cell + cell / 2 + 4}">${v}</text>`;
+      }
+    }
+    return s;
+  }
+  function cellText(x, y, cell, v, attrs) {
+    const t = num(v);
+    const small = t.length >= 4 ? " cfp-small-text" : "";
+    return `<text class="cfp-v${small}"${attrs || ""} x="${x + cell / 2}" y="${y + cell / 2 + 4.5}">${t}</text>`;
+  }
+  // one path for the lines of a rows x cols grid
+  function gridPath(rows, cols, cell, x0, y0) {
+    let p = "";
+    for (let r = 0; r <= rows; r++) p += `M${x0} ${y0 + r * cell}h${cols * cell}`;
+    for (let c = 0; c <= cols; c++) p += `M${x0 + c * cell} ${y0}v${rows * cell}`;
+    return `<path class="cfp-grid" d="${p}"/>`;
+  }
+  // single characters (the input's 0-4) of one row in one <text>: each glyph placed by the x list
+  function rowText(xs, y, cell, chars, cls) {
+    if (!xs.length) return "";
+    return `<text class="cfp-v ${cls}" x="${xs.map((x) => x * cell + cell / 2).join(" ")}" ` +
+      `y="${y * cell + cell / 2 + 4.5}">${chars.join("")}</text>`;
+  }
+
+  function draw(layer, tr) {
+    const s = layer.spec, d = tr.dims;
+    const big = Math.max(d.Wp, d.ow) > 18;
+    const cell = big ? 24 : 30, kcell = 26;
+    const rank = s.rank;
+    let html = "";
+    // input: one panel per channel (and per padded depth slice in 3D); hatched padding under the real cells
+    let inputs = "";
+    const inPanels = [];
+    const anyPad = d.Dp !== d.D || d.Hp !== d.H || d.Wp !== d.W;
+    for (let c = 0; c < d.C; c++) {
+      for (let z = 0; z < d.Dp; z++) {
+        const realZ = z - d.pd, padSlice = realZ < 0 || realZ >= d.D;
+        let body = ticks(d.Hp, d.Wp, cell, (r) => (r - d.ph >= 0 && r - d.ph < d.H ? r - d.ph : null),
+          (cc) => (cc - d.pw >= 0 && cc - d.pw < d.W ? cc - d.pw : null));
+        if (anyPad) body += `<rect class="cfp-pad" width="${d.Wp * cell}" height="${d.Hp * cell}"/>`;
+        if (!padSlice) {
+          body += `<rect class="cfp-in" x="${d.pw * cell}" y="${d.ph * cell}" width="${d.W * cell}" ` +
+            `height="${d.H * cell}"/>`;
+        }
+        body += gridPath(d.Hp, d.Wp, cell, 0, 0);
+        for (let y = 0; y < d.Hp; y++) {
+          const realXs = [], realChars = [], padXs = [];
+          const padRow = padSlice || y < d.ph || y >= d.ph + d.H;
+          for (let x = 0; x < d.Wp; x++) {
+            if (padRow || x < d.pw || x >= d.pw + d.W) padXs.push(x);
+            else {
+              realXs.push(x);
+              realChars.push(num(tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c]));
+            }
+          }
+          body += rowText(realXs, y, cell, realChars, "cfp-inv") + rowText(padXs, y, cell, padXs.map(() => "0"), "cfp-padv");
+        }
+        body += `<g class="cfp-win"></g>`;
+        const title = (d.C > 1 ? `channel ${c}` : "input") + (rank === 3 ? ` · depth ${realZ}${padSlice ? " (padding)" : ""}` : "");
+        inPanels.push({ c, z });
+        inputs += panel(title, d.Hp, d.Wp, cell, body, "cfp-input-panel",
+          `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}`);
+      }
+    }
+    html += section("Input, padded", inputs, anyPad ? "Hatched cells are padding zeros. Numbers above and left " +
+      "count the real input from 0." : "No padding. Numbers above and left count the input from 0.");
+    // kernels: one group per filter, one panel per channel of its group (and per kernel depth in 3D)
+    let kernels = "";
+    for (let f = 0; f < d.F; f++) {
+      let group = "";
+      const c0 = Math.floor(f / d.fg) * d.cg;
+      for (let c = 0; c < d.cg; c++) {
+        for (let a = 0; a < d.kd; a++) {
+          let body = `<rect class="cfp-k" width="${d.kw * kcell}" height="${d.kh * kcell}"/>` +
+            gridPath(d.kh, d.kw, kcell, 0, 0);
+          for (let b = 0; b < d.kh; b++) {
+            for (let cc = 0; cc < d.kw; cc++) {
+              const q = (a * d.kh + b) * d.kw + cc;
+              body += cellText(cc * kcell, b * kcell, kcell, tr.k[(q * d.cg + c) * d.F + f]);
+            }
+          }
+          const title = `ch ${c0 + c}` + (rank === 3 ? ` · depth ${a}` : "");
+          group += panel(title, d.kh, d.kw, kcell, body, "cfp-kernel-panel", `weights of filter ${f} for channel ` +
+            `${c0 + c}`, true);
+        }
+      }
+      kernels += `<div class="cfp-filter"><div class="cfp-cap cfp-filter-cap">filter ${f}</div>` +
+        `<div class="cfp-row">${group}</div></div>`;
+    }
+    html += section(d.F > 1 ? "Kernels (one per filter)" : "Kernel", kernels,
+      d.F > 1 || d.C > 1 ? "Each filter has one weight slice per input channel it reads." : "");
+    // outputs: one panel per filter (and per output depth slice in 3D); each number carries its index and value
+    let outputs = "";
+    for (let f = 0; f < d.F; f++) {
+      for (let z = 0; z < d.od; z++) {
+        let body = ticks(d.oh, d.ow, cell, (r) => r, (cc) => cc) + `<path class="cfp-done"/><g class="cfp-cur"></g>` +
+          `<rect class="cfp-outline" width="${d.ow * cell}" height="${d.oh * cell}"/>`;
+        for (let y = 0; y < d.oh; y++) {      // one <text> per row, one <tspan> per output cell
+          body += `<text class="cfp-v" y="${y * cell + cell / 2 + 4.5}">`;
+          for (let x = 0; x < d.ow; x++) {
+            const p = (z * d.oh + y) * d.ow + x;
+            const v = tr.output[p * d.F + f], t = num(v);
+            const index = (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(",");
+            body += `<tspan${t.length >= 4 ? ' class="cfp-small-text"' : ""} x="${x * cell + cell / 2}" ` +
+              `data-index="${index}" data-value="${v}">${t}</tspan>`;
+          }
+          body += "</text>";
+        }
+        const title = `filter ${f}` + (rank === 3 ? ` · depth ${z}` : "");
+        outputs += panel(title, d.oh, d.ow, cell, body, "cfp-output-panel", `output of filter ${f}` +
+          (rank === 3 ? `, depth ${z}` : "") + `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}`);
+      }
+    }
+    html += section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, "");
+    const fig = $("cfp-figure");
+    timings.html = performance.now();
+    fig.innerHTML = html;
+    timings.dom = performance.now();
+    fig.dataset.rank = String(rank);
+    const wins = fig.querySelectorAll(".cfp-input-panel .cfp-win");
+    const curs = fig.querySelectorAll(".cfp-output-panel .cfp-cur");
+    const dones = fig.querySelectorAll(".cfp-output-panel .cfp-done");
+    const byStep = [];      // output cells in document order: filter, then position (the step) in C order
+    const cells = fig.querySelectorAll("[data-index]");
+    for (let q = 0; q < cells.length; q++) {
+      const p = q % s.positions;
+      (byStep[p] || (byStep[p] = [])).push(cells[q]);
+    }
+    state = { layer, tr, d, cell, kcell, wins, curs, dones, inPanels, byStep, step: -1 };
+    const scrub = $("cfp-scrub");
+    scrub.max = String(s.positions);
+    setStep(s.positions - 1);
+    timings.step = performance.now();
+  }
+  function section(title, body, note) {
+    return `<section class="cfp-section"><h3 class="cfp-h">${title}</h3>` +
+      (note ? `<p class="cfp-note">${note}</p>` : "") + `<div class="cfp-row">${body}</div></section>`;
+  }
+
+  // ---------------- stepping ----------------
+  function span(list) {
+    if (list.length === 1) return num(list[0]);
+    const stepBy = list[1] - list[0];
+    if (list.every((v, i) => v === list[0] + i * stepBy)) {
+      return `${num(list[0])} to ${num(list[list.length - 1])}` + (stepBy > 1 ? ` (every ${stepBy}${stepBy === 2 ? "nd" : stepBy === 3 ? "rd" : "th"})` : "");
+    }
+    return list.map(num).join(", ");
+  }
+
+  function setStep(i) {
+    if (!state) return;
+    const { d, tr, cell } = state;
+    const n = tr.spec.positions;
+    i = Math.max(0, Math.min(n - 1, i));
+    const prev = state.step;
+    state.step = i;
+    const st = E.step(tr, i);
+    // output cells: done up to i, i is "now"
+    const lo = prev < 0 ? 0 : Math.min(prev, i), hi = prev < 0 ? n - 1 : Math.max(prev, i);
+    for (let p = lo; p <= hi; p++) {
+      for (const t of state.byStep[p] || []) t.classList.toggle("cfp-todo", p > i);
+    }
+    // computed cells as tiles, one path per output slice
+    const [oz, oy, ox] = st.pos3;
+    state.dones.forEach((g, k) => {
+      const z = k % d.od;
+      const upto = z < oz ? d.oh * d.ow : z > oz ? 0 : oy * d.ow + ox + 1;
+      let path = "";
+      for (let q = 0; q < upto; q++) {
+        path += `M${(q % d.ow) * cell + 1.5} ${Math.floor(q / d.ow) * cell + 1.5}h${cell - 3}v${cell - 3}h${3 - cell}z`;
+      }
+      g.setAttribute("d", path);
+    });
+    // window on the input slices it touches
+    const [wz, wy, wx] = st.window;
+    const inDepth = new Set(wz);
+    state.wins.forEach((g, k) => {
+      const { z } = state.inPanels[k];
+      if (!inDepth.has(z)) { g.innerHTML = ""; return; }
+      let s = `<rect class="cfp-span" x="${wx[0] * cell - 1}" y="${wy[0] * cell - 1}" ` +
+        `width="${(wx[wx.length - 1] - wx[0] + 1) * cell + 2}" height="${(wy[wy.length - 1] - wy[0] + 1) * cell + 2}"/>`;
+      for (const y of wy) for (const x of wx) {
+        s += `<rect class="cfp-read" x="${x * cell + 1.5}" y="${y * cell + 1.5}" width="${cell - 3}" height="${cell - 3}"/>`;
+      }
+      g.innerHTML = s;
+    });
+    state.curs.forEach((g, k) => {
+      const z = k % d.od;
+      g.innerHTML = z === oz ? `<rect class="cfp-curbox" x="${ox * cell}" y="${oy * cell}" width="${cell}" ` +
+        `height="${cell}"/>` : "";
+    });
+    $("cfp-scrub").value = String(i + 1);
+    $("cfp-scrub").setAttribute("aria-valuetext", `Step ${i + 1} of ${n}`);
+    $("cfp-counter").textContent = `Step ${i + 1} of ${n}`;
+    showStep(st, n);
+  }
+
+  function showStep(st, n) {
+    const { d, tr } = state;
+    const rank = tr.spec.rank;
+    const real = (list, before) => list.map((v) => v - before);
+    const axes = [];
+    if (rank === 3) axes.push(`depths ${span(real(st.window[0], d.pd))}`);
+    if (rank >= 2) axes.push(`rows ${span(real(st.window[1], d.ph))}`);
+    axes.push(`${rank === 1 ? "steps" : "columns"} ${span(real(st.window[2], d.pw))}`);
+    let padCells = 0;
+    for (const z of st.window[0]) for (const y of st.window[1]) for (const x of st.window[2]) {
+      if (st.isPad(z, y, x)) padCells++;
+    }
+    const taps = d.kd * d.kh * d.kw;
+    const where = rank === 1 ? `output step ${st.pos[0]}` : `output (${st.pos.join(", ")})`;
+    const sums = st.sums.map((v, f) => (d.F > 1 ? `filter ${f}: ${num(v)}` : num(v))).join(", ");
+    $("cfp-step-text").textContent = `Step ${st.index + 1} of ${n}: ${where} reads input ${axes.join(", ")}` +
+      (padCells ? ` (${padCells} of its ${taps} cells are padding zeros)` : "") + `; ${d.F > 1 ? "sums" : "sum"} ${sums}.`;
+    // products and their sum, per filter
+    let eq = "";
+    for (let f = 0; f < d.F; f++) {
+      const c0 = Math.floor(f / d.fg) * d.cg;
+      const terms = [], perChannel = [];
+      for (let c = 0; c < d.cg; c++) {
+        let sub = 0;
+        let q = 0;
+        for (const z of st.window[0]) for (const y of st.window[1]) for (const x of st.window[2]) {
+          const v = tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c0 + c];
+          const w = tr.k[(q * d.cg + c) * d.F + f];
+          terms.push(`${num(v)}·${w < 0 ? "(" + num(w) + ")" : num(w)}`);
+          sub += v * w;
+          q++;
+        }
+        perChannel.push(sub);
+      }
+      const body = terms.length <= 48 ? terms.join(" + ")
+        : perChannel.map((v, c) => `ch ${c0 + c}: ${num(v)}`).join(" + ");
+      eq += `<p class="cfp-eq-line"><span class="cfp-eq-name">${d.F > 1 ? `filter ${f}` : "sum"}</span> ` +
+        `${body} = <strong>${num(st.sums[f])}</strong></p>`;
+    }
+    $("cfp-eq").innerHTML = eq;
+  }
+
+  function play() {
+    if (!state) return;
+    if (state.step >= state.tr.spec.positions - 1) setStep(0);
+    $("cfp-play").textContent = "Pause";
+    $("cfp-play").setAttribute("aria-pressed", "true");
+    $("cfp-step-text").setAttribute("aria-live", "off");     // no running commentary while playing
+    timer = setInterval(() => {
+      if (!state || state.step >= state.tr.spec.positions - 1) { stop(); return; }
+      setStep(state.step + 1);
+    }, reduceMotion ? STEP_MS * 2 : STEP_MS);
+  }
+  function stop() {
+    if (timer) clearInterval(timer);
+    timer = null;
+    $("cfp-play").textContent = "Play";
+    $("cfp-play").setAttribute("aria-pressed", "false");
+    $("cfp-step-text").setAttribute("aria-live", "polite");
+  }
+  const toggle = () => (timer ? stop() : play());
+  $("cfp-play").addEventListener("click", toggle);
+  $("cfp-prev").addEventListener("click", () => { stop(); state && setStep(state.step - 1); });
+  $("cfp-next").addEventListener("click", () => { stop(); state && setStep(state.step + 1); });
+  $("cfp-scrub").addEventListener("input", (ev) => { stop(); setStep(Number(ev.target.value) - 1); });
+  $("cfp-figure").addEventListener("keydown", (ev) => {
+    if (!state) return;
+    const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (ev.key in keys) { stop(); setStep(state.step + keys[ev.key]); }
+    else if (ev.key === "Home") { stop(); setStep(0); }
+    else if (ev.key === "End") { stop(); setStep(state.tr.spec.positions - 1); }
+    else if (ev.key === " " || ev.key === "k") toggle();
+    else return;
+    ev.preventDefault();
+  });
+
+  // ---------------- start ----------------
+  readHash();
+  syncControls();
+  update(location.hash.includes("=") ? false : true);
+  // for tests and the bench: redraw from raw values, step, read state
+  root.convfig = { setRaw(r) { raw = Object.assign({}, E.DEFAULTS, r); syncControls(); update(true); },
+    setStep: (i) => setStep(i), get state() { return state; }, timings };
+})();
