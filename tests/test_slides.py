@@ -1,0 +1,313 @@
+"""Slides and print (issue 12): every format read back by an independent reader (Pillow for GIF, WebP,
+APNG and PNG; ffmpeg from imageio-ffmpeg for MP4; an XML parser for SVG; pypdf for PDF), frame counts and
+durations from the spec, sizes from the options, custom numbers in the Layout and in the engine's output,
+crisp rendering at scale, and bad input refused with one line, exit 2 and no file left behind."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import convfig
+from convfig.cli import main
+from convfig.render import protocol
+from convfig.render import text as tx
+from convfig.render.export import Options, draw, geometry, number_size, write
+from convfig.render.formats import mp4_repeats
+from convfig.render.registry import KINDS, make_spec
+from convfig.render.style import LAST_FRAME_MS
+
+SMALL = {"input": "3x4", "kernel": 2}            # 6 steps, non-square
+SPEC = make_spec("conv2d", {**SMALL, "fps": 4})
+
+
+def _gif_frames(data: bytes) -> tuple[int, list[int], dict]:
+    im = Image.open(io.BytesIO(data))
+    durations = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        durations.append(im.info["duration"])
+    return im.n_frames, durations, dict(im.info)
+
+
+@pytest.fixture(scope="module")
+def drawn():
+    return draw(SPEC, Options())
+
+
+# ------------------------------------------------------------------ formats, read back independently
+def test_gif_frames_durations_and_loop(tmp_path):
+    info = write(SPEC, tmp_path / "a.gif", Options(hold_last=3, plays=3))
+    n, durations, meta = _gif_frames((tmp_path / "a.gif").read_bytes())
+    assert n == info["frames"] == 6
+    assert durations == [250] * 5 + [3000]
+    assert meta["loop"] == 2                      # the NETSCAPE field counts repeats: 3 plays in all
+    write(SPEC, tmp_path / "once.gif", Options(plays=1))
+    assert "loop" not in Image.open(tmp_path / "once.gif").info
+    write(SPEC, tmp_path / "forever.gif", Options())
+    assert Image.open(tmp_path / "forever.gif").info["loop"] == 0
+
+
+@pytest.mark.parametrize("ext, fmt", [("webp", "WEBP"), ("apng", "PNG")])
+def test_webp_and_apng_frames_durations_size(tmp_path, ext, fmt):
+    write(SPEC, tmp_path / f"a.{ext}", Options(scale=2, plays=2))
+    im = Image.open(tmp_path / f"a.{ext}")
+    assert im.format == fmt and im.n_frames == 6
+    layout = protocol.layout_of(SPEC)
+    assert im.size == (layout.width * 2, layout.height * 2)
+    durations = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        im.load()                                 # WebP reports a frame's duration once it is decoded
+        durations.append(im.info["duration"])
+    assert durations == [250] * 5 + [max(250, LAST_FRAME_MS)]
+    assert im.info["loop"] == 2
+
+
+def test_animated_frames_match_the_drawing(tmp_path, drawn):
+    """WebP is lossless and APNG exact: every decoded frame equals the driver's frame."""
+    for ext in ("webp", "apng"):
+        write(SPEC, tmp_path / f"b.{ext}", Options())
+        im = Image.open(tmp_path / f"b.{ext}")
+        for i in range(im.n_frames):
+            im.seek(i)
+            assert np.array_equal(np.asarray(im.convert("RGB")), drawn.rendered.frames[i]), (ext, i)
+
+
+def test_mp4_is_h264_yuv420p_even_with_the_spec_frames_and_duration(tmp_path, drawn):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    info = write(SPEC, tmp_path / "a.mp4", Options(scale=1.5, hold_last=2))
+    expected = mp4_repeats([250] * 5 + [2000], 4)
+    assert info["video_frames"] == sum(expected) == 5 + 8
+    frames, secs = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "a.mp4"))
+    assert frames == sum(expected)
+    assert secs == pytest.approx(sum(expected) / 4, abs=0.01)
+    reader = imageio_ffmpeg.read_frames(str(tmp_path / "a.mp4"))
+    meta = next(reader)
+    assert meta["codec"] == "h264" and meta["pix_fmt"].startswith("yuv420p")
+    w, h = meta["size"]
+    assert w % 2 == 0 and h % 2 == 0 and (w, h) == (info["width"] + info["width"] % 2,
+                                                  info["height"] + info["height"] % 2)
+    first = np.frombuffer(next(reader), np.uint8).reshape(h, w, 3)
+    want = draw(SPEC, Options(scale=1.5)).rendered.frames[0]
+    diff = np.abs(first[:want.shape[0], :want.shape[1]].astype(int) - want.astype(int))
+    assert diff.mean() < 4, "colours survive H.264 + yuv420p (BT.709 both ways)"
+    reader.close()
+
+
+def test_png_svg_pdf_of_an_animation_are_its_last_frame(tmp_path, drawn):
+    write(SPEC, tmp_path / "a.png", Options())
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "a.png").convert("RGB")), drawn.rendered.frames[-1])
+    write(SPEC, tmp_path / "a.svg", Options(scale=2))
+    root = ET.parse(tmp_path / "a.svg").getroot()
+    layout = drawn.layout
+    assert (root.get("width"), root.get("height")) == (str(layout.width * 2), str(layout.height * 2))
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    last = len(layout.steps) - 1
+    assert set(layout.grid("output", last).values()) <= texts
+
+
+def test_pdf_opens_with_its_page_size_fonts_and_numbers(tmp_path, drawn):
+    pypdf = pytest.importorskip("pypdf")
+    write(SPEC, tmp_path / "a.pdf", Options(slide=True))
+    reader = pypdf.PdfReader(tmp_path / "a.pdf")
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (1920, 1080)
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descendants = [f.get_object()["/DescendantFonts"][0].get_object() for f in fonts.values()]
+    assert descendants and all("/FontFile2" in d["/FontDescriptor"] for d in descendants), "TrueType embedded"
+    text = reader.pages[0].extract_text()
+    out = drawn.layout.grid("output", len(drawn.layout.steps) - 1)
+    assert all(v.replace("\u2212", "-").lstrip("-") in text.replace("\u2212", "-") for v in out.values())
+    assert "input" in text and "Conv2D" in text
+
+
+@pytest.mark.parametrize("kind", [k for k, v in KINDS.items() if not v.animated][:3])
+def test_diagrams_as_png_svg_pdf(tmp_path, kind):
+    pypdf = pytest.importorskip("pypdf")
+    spec = make_spec(kind, {})
+    for ext in ("png", "svg", "pdf"):
+        write(spec, tmp_path / f"d.{ext}", Options(width=1200))
+    assert Image.open(tmp_path / "d.png").width == 1200
+    assert ET.parse(tmp_path / "d.svg").getroot().get("width") == "1200"
+    assert float(pypdf.PdfReader(tmp_path / "d.pdf").pages[0].mediabox.width) == pytest.approx(1200, abs=1)
+
+
+def test_frames_folder(tmp_path, drawn):
+    write(SPEC, None, Options(), frames_dir=tmp_path / "steps")
+    files = sorted((tmp_path / "steps").iterdir())
+    assert [f.name for f in files] == [f"{i:03d}.png" for i in range(6)]
+    for i, f in enumerate(files):
+        assert np.array_equal(np.asarray(Image.open(f).convert("RGB")), drawn.rendered.frames[i])
+
+
+def test_same_request_same_bytes(tmp_path):
+    for ext in ("gif", "svg", "pdf", "png", "webp"):
+        write(SPEC, tmp_path / f"1.{ext}", Options(scale=2))
+        write(SPEC, tmp_path / f"2.{ext}", Options(scale=2))
+        assert (tmp_path / f"1.{ext}").read_bytes() == (tmp_path / f"2.{ext}").read_bytes(), ext
+
+
+# ------------------------------------------------------------------ size for the room
+def test_scale_1_is_the_site_figure(drawn):
+    site = protocol.render(SPEC)
+    assert len(site.frames) == len(drawn.rendered.frames)
+    assert all(np.array_equal(a, b) for a, b in zip(site.frames, drawn.rendered.frames))
+
+
+def test_scaled_text_is_drawn_at_the_target_size_not_upscaled():
+    layout = protocol.layout_of(SPEC)
+    one, three = draw(SPEC, Options()).rendered.frames[-1], draw(SPEC, Options(scale=3)).rendered.frames[-1]
+    assert three.shape[:2] == (layout.height * 3, layout.width * 3)
+    upscaled = np.repeat(np.repeat(one, 3, axis=0), 3, axis=1)
+    assert not np.array_equal(three, upscaled)
+    cell = layout.at(("output", (0, 0)), len(layout.steps) - 1)
+    x0, y0, x1, y1 = (round(v * 3) for v in (cell.x, cell.y, cell.x + cell.w, cell.y + cell.h))
+    ink = (three[y0 + 4:y1 - 4, x0 + 4:x1 - 4] < 128).all(axis=2)
+    rows = np.flatnonzero(ink.any(axis=1))
+    want = tx.mask(cell.text, cell.size, cell.bold, scale=3).ink.shape[0]
+    assert abs((rows[-1] - rows[0] + 1) - want) <= 1, "the digit is as tall as FreeType draws it at 3x"
+
+
+def test_slide_preset_is_16_9_and_numbers_are_large():
+    """The back row reads the numbers: at least 24 px type at 1920 wide for the convolution animations
+    (bench/run.py prints every kind's size; kinds that pack many small numbers stay below, see issue 12)."""
+    for kind in ("conv2d", "conv1d"):
+        d = draw(make_spec(kind, {}), Options(slide=True))
+        assert d.geo.page == (1920, 1080)
+        assert d.rendered.frames[0].shape[:2] <= (1080, 1920)
+        font_px, _cap = number_size(d)
+        assert font_px >= 24, (kind, font_px)
+
+
+@pytest.mark.parametrize("opts, page", [
+    (Options(width=1000), (1000, None)), (Options(height=500), (None, 500)),
+    (Options(width=1000, height=1000), (1000, 1000)), (Options(scale=2), (892, 560)),
+])
+def test_geometry(opts, page):
+    g = geometry(446, 280, opts)
+    assert all(want is None or got == want for got, want in zip(g.page, page))
+    assert g.size[0] <= g.page[0] and g.size[1] <= g.page[1]
+
+
+def test_transparent_background(tmp_path):
+    write(SPEC, tmp_path / "t.png", Options(background="transparent"))
+    im = np.asarray(Image.open(tmp_path / "t.png"))
+    assert im.shape[2] == 4 and im[0, 0, 3] == 0
+    cell = protocol.layout_of(SPEC).at(("input", (0, 0)))
+    assert im[round(cell.y) + 2, round(cell.x) + 2, 3] == 255, "cells stay opaque"
+    assert 0 < len(np.unique(im[..., 3])) and ((im[..., 3] > 0) & (im[..., 3] < 255)).any(), "soft text edges"
+    white = np.asarray(Image.open(io.BytesIO(_white_png(tmp_path))).convert("RGB")).astype(int)
+    a = im[..., 3:4] / 255
+    composed = im[..., :3] * a + 255 * (1 - a)
+    assert np.abs(composed - white).max() <= 2, "the transparent PNG over white is the figure on white"
+
+
+def _white_png(tmp_path: Path) -> bytes:
+    write(SPEC, tmp_path / "w.png", Options(background="white"))
+    return (tmp_path / "w.png").read_bytes()
+
+
+# ------------------------------------------------------------------ your own numbers
+def test_custom_numbers_reach_the_layout_and_the_engine():
+    values = "1,2,3,4;5,6,7,8;9,10,11,12"
+    spec = make_spec("conv2d", {"input": "3x4", "kernel": 2, "values": values, "kernel_values": "1,-1;2,0",
+                                "bias": 0.5})
+    layout = protocol.layout_of(spec)
+    x = np.arange(1, 13, dtype=float).reshape(3, 4, 1)
+    k = np.array([[1, -1], [2, 0]], float).reshape(2, 2, 1, 1)
+    want = convfig.conv(x, k, np.array([0.5]))[..., 0]
+    shown = layout.grid("input")
+    assert shown[(1, 2)] == "7" and shown[(2, 0)] == "9"
+    out = layout.grid("output", len(layout.steps) - 1)
+    assert {pos: float(v.replace("\u2212", "-")) for pos, v in out.items()} == {
+        (r, c): want[r, c] for r in range(want.shape[0]) for c in range(want.shape[1])}
+
+
+def test_named_kernels_and_files(tmp_path):
+    spec = make_spec("conv2d", {"input": "4x4", "kernel_values": "sobel-x", "values": 1})
+    tr = protocol.kind_module("conv2d").compute(spec)
+    assert tr.kernel[..., 0, 0].tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    assert (tr.x == 1).all() and (tr.output == 0).all(), "a flat input under Sobel gives zeros"
+    np.save(tmp_path / "x.npy", np.arange(20).reshape(4, 5))
+    (tmp_path / "k.csv").write_text("0,1\n1,0\n")
+    spec = make_spec("conv2d", {"input": "4x5", "kernel": 2, "values": str(tmp_path / "x.npy"),
+                                "kernel_values": str(tmp_path / "k.csv")})
+    tr = protocol.kind_module("conv2d").compute(spec)
+    assert tr.output[0, 0, 0] == 1 + 5
+    one_d = make_spec("conv1d", {"input": 5, "kernel_values": "laplacian", "values": "0,0,3,0,0"})
+    assert protocol.kind_module("conv1d").compute(one_d).output[:, 0].tolist() == [3, -6, 3]
+
+
+def test_default_figures_are_unchanged_by_the_new_parameters():
+    plain = make_spec("conv2d", {"input": "4x4"})
+    assert plain.params["values"] is None and "values" not in plain.name
+    assert protocol.layout_of(plain).grid("input") == protocol.layout_of(
+        make_spec("conv2d", {"input": "4x4", "values": None})).grid("input")
+
+
+# ------------------------------------------------------------------ bad input: exit 2, one line, no file
+BAD = [
+    (["figure", "conv2d", "-o", "OUT.jpg"], "unknown extension"),
+    (["figure", "padding-modes", "-o", "OUT.gif"], "still diagram"),
+    (["figure", "padding-modes", "-o", "OUT.mp4"], "still diagram"),
+    (["figure", "conv2d", "--background", "transparent", "-o", "OUT.gif"], "no partial transparency"),
+    (["figure", "conv2d", "--background", "transparent", "-o", "OUT.mp4"], "no partial transparency"),
+    (["figure", "conv2d", "--background", "pink", "-o", "OUT.png"], "invalid choice"),
+    (["figure", "conv2d", "--scale", "0", "-o", "OUT.gif"], "--scale 0"),
+    (["figure", "conv2d", "--scale", "2", "--width", "800", "-o", "OUT.gif"], "either --scale"),
+    (["figure", "conv2d", "--width", "20000", "-o", "OUT.gif"], "--width 20000"),
+    (["figure", "conv2d", "--scale", "8", "--input", "12x12", "-o", "OUT.gif"], "px a side"),
+    (["figure", "conv2d", "--loop", "often", "-o", "OUT.gif"], "--loop"),
+    (["figure", "conv2d", "--loop", "0.5", "-o", "OUT.gif"], "--loop"),
+    (["figure", "conv2d", "--hold-last", "-1", "-o", "OUT.gif"], "--hold-last"),
+    (["figure", "conv2d", "--hold-last", "3", "-o", "OUT.png"], "one picture"),
+    (["figure", "conv2d", "--fps", "0", "-o", "OUT.gif"], "--fps"),
+    (["figure", "conv2d", "--input", "3x3", "--values", "1,2,3", "-o", "OUT.gif"], "gives 3 numbers"),
+    (["figure", "conv2d", "--input", "3x3", "--values", "1,2,a3;4,5,6;7,8,9", "-o", "OUT.gif"], "not a number"),
+    (["figure", "conv2d", "--input", "3x3", "--values", "1,2;3,4,5;6,7,8,9", "-o", "OUT.gif"], "different lengths"),
+    (["figure", "conv2d", "--input", "3x2", "--values", "1,2,3;4,5,6", "-o", "OUT.gif"], "rows of 2"),
+    (["figure", "conv2d", "--input", "3x3", "--values", "inf", "-o", "OUT.gif"], "finite"),
+    (["figure", "conv2d", "--values", "missing.npy", "-o", "OUT.gif"], "cannot be read"),
+    (["figure", "conv2d", "--kernel-values", "sobel", "-o", "OUT.gif"], "named kernel"),
+    (["figure", "conv2d", "--kernel", "2", "--kernel-values", "blur", "-o", "OUT.gif"], "3 wide"),
+    (["figure", "conv3d", "--kernel-values", "sobel-x", "-o", "OUT.gif"], "3D kernel"),
+    (["figure", "conv2d", "--bias", "1,2", "-o", "OUT.gif"], "gives 2 numbers"),
+    (["figure", "padding-modes", "--values", "1", "-o", "OUT.png"], "not a parameter"),
+    (["figure", "conv2d"], "give an output file"),
+    (["figure", "nope", "-o", "OUT.gif"], "invalid choice"),
+    (["figure", "padding-modes", "--frames", "OUT"], "still diagram"),
+]
+
+
+@pytest.mark.parametrize("argv, words", BAD, ids=[" ".join(a[1:]) for a, _ in BAD])
+def test_bad_input_exits_2_with_one_line_and_no_file(tmp_path, monkeypatch, capsys, argv, words):
+    monkeypatch.chdir(tmp_path)
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert words in err
+    assert list(tmp_path.iterdir()) == [], "nothing written, no temp file left"
+
+
+def test_frames_folder_must_be_new_or_empty(tmp_path, capsys):
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "keep.txt").write_text("mine")
+    assert main(["figure", "conv2d", "--frames", str(tmp_path / "steps")]) == 2
+    assert "not an empty folder" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "steps").iterdir()] == ["keep.txt"]
+
+
+def test_cli_figure_writes_and_says_so(tmp_path, capsys):
+    out = tmp_path / "slide.mp4"
+    assert main(["figure", "conv2d", "--input", "3x3", "--values", "-1,0,1;-1,0,1;-1,0,1", "--kernel-values",
+                 "sobel-x", "--slide", "-o", str(out)]) == 0
+    line = capsys.readouterr().out
+    assert "1920×1080" in line and out.stat().st_size > 0
