@@ -34,7 +34,7 @@ GAP = 24           # between panels
 IDX = 16           # gutter for row / column indices
 C = 30             # input / output cell (an 11 pt value over an 8 pt weight; fewer rows = fewer GIF bytes)
 C_MIN = C          # values sit 9 px, weights 21 px below a cell's top; larger cells add room between
-C_MAX = 40         # cells grow up to this so that a value like −16 keeps the 11 pt size of the others
+C_MAX = 50         # cells grow up to this so that a value like −16 keeps the 11 pt size of the others
 CK = 26            # kernel panel cell (compact, no grid: the window shows the weights where they act)
 ARM = 10           # window: length of the side arms at its corners (px)
 MAX_TERMS = 16     # products written out in full up to a 4x4 kernel, abbreviated beyond
