@@ -157,7 +157,8 @@ def trace(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None, *, str
     """
     x, kernel, bias, rank = _check_arrays(x, kernel, bias)
     if x.ndim != rank + 1:
-        raise ConvfigError(f"trace takes one sample (*spatial, channels), got shape {x.shape}")
+        raise ConvfigError(f"x: trace takes one sample (*spatial, channels) with {rank} spatial axes (the "
+                           f"kernel's), got shape {x.shape}")
     spec = _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched=False)
     limits.check_trace(spec)          # the one size budget: refuse before recording any window
     bias = np.zeros(spec.filters, dtype=np.result_type(x, kernel)) if bias is None else bias

@@ -57,7 +57,7 @@ class Budget:
     cell_frames: int = 1_000_000          # cells x frames
     frames: int = 1_000                   # animation frames (one per output position)
     pixels: int = 12_000_000              # pixels of one frame as drawn (supersampled diagrams count 4x)
-    pixel_frames: int = 1_500_000_000     # pixels x frames
+    pixel_frames: int = 1_200_000_000     # pixels x frames
     memory: int = 900 * MiB               # estimated peak memory of one figure or one trace
 
     def rows(self) -> list[tuple[str, str]]:
@@ -72,6 +72,9 @@ BUDGET = Budget()
 CELL_PX = 34            # pixels per drawn cell (convfig.render.style.CELL_PX; a test keeps them equal)
 BASE_MEMORY = 64 * MiB  # interpreter, numpy, Pillow, fonts
 STEP_BYTES = 2048       # one recorded window of a trace (Step object, index arrays), besides its numbers
+VOXEL_ITEMS = 8         # a drawn voxel counts as this many cells
+# kinds drawn from a window view whose frames hold more per cell than a conv2d frame (measured: bench_limits)
+CELL_WEIGHT = {"pool": 4, "transpose-conv": 3}
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,8 @@ def _conv1d(s: ConvSpec) -> Estimate:
 
 def _conv3d(s: ConvSpec) -> Estimate:
     (pd, ph, pw), (od, oh, _) = s.padded_shape, s.out_spatial
-    # a voxel shows three faces
-    cells = 3 * (prod(s.padded_shape) * s.channels + prod(s.out_spatial) * s.filters
+    # a voxel: three faces, their edges and its number
+    cells = VOXEL_ITEMS * (prod(s.padded_shape) * s.channels + prod(s.out_spatial) * s.filters
                  + prod(s.kernel_size) * (s.channels // s.groups) * s.filters)
     return _figure(cells, s.positions, CELL_PX * (pw + pd) + 300, CELL_PX * (ph + pd + oh + od) + 300,
                    traced=_trace_bytes(s))
@@ -146,7 +149,8 @@ def _conv3d(s: ConvSpec) -> Estimate:
 def _channels(s: ConvSpec) -> Estimate:
     ph, pw = (1, *s.padded_shape) if s.rank == 1 else s.padded_shape
     c, f = s.channels, s.filters
-    cells = prod(s.padded_shape) * c + prod(s.out_spatial) * f + 2 * prod(s.kernel_size) * (c // s.groups) * f
+    # every frame redraws each filter's weights, products and partial sums
+    cells = prod(s.padded_shape) * c + prod(s.out_spatial) * f + 6 * prod(s.kernel_size) * (c // s.groups) * f
     return _figure(cells, s.positions, CELL_PX * pw * c + 200, CELL_PX * ph * (max(c, f) + 1) + 300,
                    traced=_trace_bytes(s))
 
@@ -207,33 +211,46 @@ def _window_view(params: Mapping[str, Any], padding: str | None = None) -> ConvS
 
 def _input_only(params: Mapping[str, Any]) -> Estimate:
     """When the parameters give no window view (the kind explains why): the input grid alone."""
-    sizes = list(params["input"])
+    sizes = list(params["input"]) or [1]
     ph, pw = ([1] + sizes)[-2:]
     return _figure(prod(sizes) * int(params.get("channels", 1)), 1, CELL_PX * pw + 200, CELL_PX * ph + 300, ss=2)
 
 
 def estimate(kind: str, params: Mapping[str, Any], *, animated: bool = False,
-             window: ConvSpec | None = None) -> Estimate:
-    """The cost of a figure from its canonical parameters. ``window``: the sliding-window view of its
-    layer (a ConvSpec; built from the conv parameters when not given); ``animated`` for kinds without
+             window: Callable[[Mapping[str, Any]], ConvSpec] | None = None) -> Estimate:
+    """The cost of a figure from its canonical parameters. ``window(params)``: the sliding-window view of
+    its layer (a ConvSpec; built from the conv parameters when not given); ``animated`` for kinds without
     a cost model of their own."""
     if "kernels" in params:
         return _receptive_field(params)
     if "input" not in params or kind == "model-shapes":    # a fixed drawing whatever the sizes
         return _constant()
     try:
-        s = window if window is not None else _window_view(params, "full" if kind == "padding-modes" else None)
+        s = window(params) if window is not None else _window_view(params, "full" if kind == "padding-modes" else None)
     except ConvfigError:
         if animated:
             raise
         return _input_only(params)
     if kind in BY_KIND:
         return BY_KIND[kind](s)
-    return _animation(s) if animated else _grid(s, 2)
+    est = _animation(s) if animated else _grid(s, 2)
+    w = CELL_WEIGHT.get(kind, 1)
+    return Estimate(est.cells * w, est.frames, est.pixels, est.memory + 200 * (w - 1) * est.cells * est.frames)
 
 
-def _smaller(kind: str, params: Mapping[str, Any], budget: Budget, animated: bool) -> str | None:
-    """A smaller input (same shape ratio) that fits the budget, as '23x23'; None if none does."""
+Window = Callable[[Mapping[str, Any]], ConvSpec]
+
+
+def _fits(kind: str, params: Mapping[str, Any], budget: Budget, animated: bool, window: Window | None) -> bool:
+    try:
+        return estimate(kind, params, animated=animated, window=window).over(budget) is None
+    except ConvfigError:
+        return False
+
+
+def _smaller(kind: str, params: Mapping[str, Any], budget: Budget, animated: bool,
+             window: Window | None) -> str | None:
+    """The largest smaller input (same shape ratio) that fits the budget, as '23x23'; None if none does."""
     sizes = list(params.get("input") or ())
     if not sizes:
         return None
@@ -242,33 +259,41 @@ def _smaller(kind: str, params: Mapping[str, Any], budget: Budget, animated: boo
     for _ in range(20):
         mid = (lo + hi) / 2
         trial = [max(1, int(n * mid)) for n in sizes]
-        try:
-            fits = estimate(kind, {**params, "input": trial}, animated=animated).over(budget) is None
-        except ConvfigError:
-            fits = False
-        if fits:
+        if _fits(kind, {**params, "input": trial}, budget, animated, window):
             lo, best = mid, trial
         else:
             hi = mid
     return "x".join(map(str, best)) if best else None
 
 
-def check(kind: str, params: Mapping[str, Any], *, animated: bool = False, window: ConvSpec | None = None,
+# when no smaller input fits: the parameters that may make a figure big, and their small values
+OTHER_CULPRITS = (("padding", "valid"), ("channels", 1), ("filters", 1), ("kernel", [1]), ("dilation", [1]),
+                  ("depth_multiplier", 1))
+
+
+def check(kind: str, params: Mapping[str, Any], *, animated: bool = False, window: Window | None = None,
           budget: Budget = BUDGET) -> Estimate:
-    """Refuse (OverBudget naming the parameter) a figure over the budget; return its estimate otherwise."""
+    """Refuse (OverBudget naming the parameter) a figure over the budget; return its estimate otherwise.
+
+    ``window(params)``: the sliding-window view of the kind's layer when it is not a conv (see estimate)."""
     est = estimate(kind, params, animated=animated, window=window)
     why = est.over(budget)
     if why is None:
         return est
+    what = f"the {kind} figure would draw {why}"
     if "kernels" in params:
-        raise OverBudget("kernels", params["kernels"], f"the {kind} figure would draw {why}; use fewer or "
-                         f"smaller kernels")
-    smaller = _smaller(kind, params, budget, animated) if window is None else None
+        raise OverBudget("kernels", params["kernels"], f"{what}; use fewer or smaller kernels")
+    smaller = _smaller(kind, params, budget, animated, window)
+    if smaller is None:
+        for key, small in OTHER_CULPRITS:
+            if key in params and params[key] != small and _fits(kind, {**params, key: small}, budget, animated,
+                                                                 window):
+                raise OverBudget(key, params[key], f"{what}; use a smaller {key}")
     hint = f"use a smaller input such as {smaller}" if smaller else "use a smaller input"
     if animated and max(params.get("strides") or [1]) == 1:
         hint += " or larger strides"
     shown = "x".join(map(str, params.get("input") or ()))
-    raise OverBudget("input", shown, f"the {kind} figure would draw {why}; {hint}")
+    raise OverBudget("input", shown, f"{what}; {hint}")
 
 
 def check_trace(spec: ConvSpec, name: str = "x", budget: Budget = BUDGET) -> None:

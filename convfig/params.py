@@ -134,7 +134,7 @@ def parse_int(key: str, value: object, minimum: int | None = 0, maximum: int | N
     v = value
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    if isinstance(v, str) and re.fullmatch(r"\s*-?\d+\s*", v):
+    if isinstance(v, str) and re.fullmatch(r"\s*-?[0-9]+\s*", v):
         v = int(v)
     if isinstance(v, bool) or not isinstance(v, int):
         raise ParamError(key, value, "must be an integer")
@@ -143,6 +143,9 @@ def parse_int(key: str, value: object, minimum: int | None = 0, maximum: int | N
     if minimum is not None and v < minimum:
         raise ParamError(key, v, f"must be >= {minimum}")
     return v
+
+
+SIZES_TEXT = re.compile(r"[0-9]+(?:\s*[x,]\s*[0-9]+|\s+[0-9]+)*")
 
 
 def parse_sizes(key: str, value: object, minimum: int = 1) -> tuple[int, ...]:
@@ -154,7 +157,10 @@ def parse_sizes(key: str, value: object, minimum: int = 1) -> tuple[int, ...]:
     if isinstance(value, (list, tuple)):
         items: list[object] = list(value)
     elif isinstance(value, str):
-        items = [p for p in re.split(r"[x,\s]+", value.strip().lower().replace("×", "x")) if p]
+        text = value.strip().lower().replace("×", "x")
+        if not SIZES_TEXT.fullmatch(text):      # no stray 'x', '_' or other digits: '3x' is not 3
+            raise ParamError(key, value, "expected positive integers joined by 'x', like 5 or 5x5 or 4x4x4")
+        items = [p for p in re.split(r"[x,\s]+", text) if p]
     else:
         items = [value]
     try:

@@ -184,9 +184,11 @@ def check_size(kind: str, params: Mapping[str, Any]) -> None:
     layer = info.layer
     window = None
     if layer != "conv" and "input" in params:
+        from functools import partial
+
         from convfig.layers import as_conv
 
-        window = as_conv(layer, params)   # the sliding-window view (transposed: the equivalent conv)
+        window = partial(as_conv, layer)  # the sliding-window view (transposed: the equivalent conv)
     try:
         limits.check(kind, params, animated=info.animated, window=window)
     except limits.OverBudget as exc:
