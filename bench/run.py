@@ -130,7 +130,15 @@ def bench_site_rows() -> list[tuple]:
     return bench_site()
 
 
-BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_transposed_gif_sizes, bench_site_rows]
+def bench_limits_rows() -> list[tuple]:
+    """The size budget: largest accepted figure of every kind, its CPU time and peak memory (goal 10 s, 1 GiB)."""
+    from bench_limits import bench_limits
+
+    return bench_limits()
+
+
+BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_transposed_gif_sizes, bench_limits_rows,
+           bench_site_rows]
 
 
 def main() -> int:
