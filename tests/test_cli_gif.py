@@ -90,7 +90,7 @@ def test_bad_input_one_line_exit_2_no_file(tmp_path, capsys, args, match):
 
 @pytest.mark.parametrize("output, match", [
     ("missing-dir/x.gif", r"-o .*does not exist"),
-    ("x.png", r"-o x.png: the animation is a GIF"),
+    ("x.jpg", r"-o x.jpg: unknown extension"),
     (".", r"-o \.: "),
 ])
 def test_bad_output_path(tmp_path, capsys, monkeypatch, output, match):

@@ -102,7 +102,7 @@ def test_gif_draws_each_layer(capsys, tmp_path, argv, kind, frames):
     text = capsys.readouterr().out
     with Image.open(out) as im:
         assert getattr(im, "n_frames", 1) == frames() and im.width >= 400
-    assert f"({frames()} frames" in text
+    assert f"({frames()} frame" in text
 
 
 def test_gif_refuses_a_flag_of_another_layer(capsys, tmp_path):

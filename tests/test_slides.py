@@ -255,7 +255,7 @@ def test_default_figures_are_unchanged_by_the_new_parameters():
 # ------------------------------------------------------------------ bad input: exit 2, one line, no file
 BAD = [
     (["figure", "conv2d", "-o", "OUT.jpg"], "unknown extension"),
-    (["figure", "padding-modes", "-o", "OUT.gif"], "still diagram"),
+    (["figure", "padding-modes", "-o", "OUT.webp"], "still diagram"),
     (["figure", "padding-modes", "-o", "OUT.mp4"], "still diagram"),
     (["figure", "conv2d", "--background", "transparent", "-o", "OUT.gif"], "no partial transparency"),
     (["figure", "conv2d", "--background", "transparent", "-o", "OUT.mp4"], "no partial transparency"),
@@ -283,6 +283,8 @@ BAD = [
     (["figure", "conv2d"], "give an output file"),
     (["figure", "nope", "-o", "OUT.gif"], "invalid choice"),
     (["figure", "padding-modes", "--frames", "OUT"], "still diagram"),
+    (["gif", "--input", "4x4", "-o", "OUT.gif", "--poster", "OUT.mp4"], "one picture"),
+    (["gif", "--input", "4x4", "--slide", "--background", "transparent", "-o", "OUT.mp4"], "no partial"),
 ]
 
 
@@ -311,3 +313,15 @@ def test_cli_figure_writes_and_says_so(tmp_path, capsys):
                  "sobel-x", "--slide", "-o", str(out)]) == 0
     line = capsys.readouterr().out
     assert "1920×1080" in line and out.stat().st_size > 0
+
+
+def test_gif_shortcut_takes_the_new_formats_and_flags(tmp_path, capsys):
+    pytest.importorskip("imageio_ffmpeg")
+    out, poster = tmp_path / "c.mp4", tmp_path / "c.png"
+    assert main(["gif", "--input", "4x4", "--kernel-values", "laplacian", "--width", "1280", "--fps", "5",
+                 "--hold-last", "1", "-o", str(out), "--poster", str(poster)]) == 0, capsys.readouterr().err
+    import imageio_ffmpeg
+
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert frames == 3 + 5                        # 4 steps at 5 fps, the last held 1 s
+    assert Image.open(poster).width == 1280

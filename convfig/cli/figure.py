@@ -38,7 +38,7 @@ def flag_of(key: str) -> str:
     return PARAMS[key].flag or "--" + key.replace("_", "-")
 
 
-def add_output_flags(p: argparse.ArgumentParser, output_help: str) -> None:
+def add_output_flags(p: argparse.ArgumentParser, output_help: str, required: bool = False) -> None:
     """Size, background, timing and output flags (shared by `figure` and `gif`)."""
     p._negative_number_matcher = re.compile(r"^-\.?\d")     # --values -1,0,1 is a value, not a flag
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
@@ -56,7 +56,7 @@ def add_output_flags(p: argparse.ArgumentParser, output_help: str) -> None:
     timing.add_argument("--hold-last", type=float, metavar="SECONDS", help="how long the last frame stays")
     timing.add_argument("--loop", default=None, metavar="N|forever", help="play N times or forever (default); "
                         "an MP4 holds the frames N times (slide software loops a video itself)")
-    p.add_argument("-o", "--output", metavar="FILE", help=output_help)
+    p.add_argument("-o", "--output", metavar="FILE", required=required, help=output_help)
     p.add_argument("--frames", metavar="DIR", help="also (or only) write every frame as a numbered PNG into DIR "
                    "(a new or empty folder), for click-through builds")
     p.add_argument("--alt", action="store_true", help="print the generated alt text")

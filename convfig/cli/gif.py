@@ -1,6 +1,8 @@
-"""`convfig gif`: one convolution animation as a GIF (for a slide).
+"""`convfig gif`: one convolution animation as a GIF (for a slide) -- or, by the output's extension,
+as WebP, APNG, MP4, or its last frame as PNG/SVG/PDF, with `convfig figure`'s size and timing flags.
 
     convfig gif --input 5x5 --kernel 3 --strides 2 --padding same -o conv.gif
+    convfig gif --input 5x5 --padding same --slide --kernel-values sobel-x -o conv.mp4
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import argparse
 from typing import Any
 
 from convfig.cli.args import add_param_flags, out_path, raw_params
+from convfig.cli.figure import add_output_flags, options, write_figure
 from convfig.cli.shape import ALL_KEYS, add_layer_flag, layer_params
 from convfig.errors import ConvfigError
 from convfig.layers import LAYER_KEYS, figure_for
@@ -16,18 +19,20 @@ from convfig.params import CONV_KEYS, conv_params, gif_kind
 
 __all__ = ["add_parser", "gif_kind", "run"]
 
-KEYS = (*CONV_KEYS, "seed", "example", "fps")
+KEYS = (*CONV_KEYS, "seed", "example", "fps", "values", "kernel_values", "bias")
 
 
 def run(args: argparse.Namespace) -> int:
-    from convfig.render.cache import atomic_write
-    from convfig.render.encode import encode_gif, poster_png
-    from convfig.render.registry import check_size, make_spec, render
+    from dataclasses import replace
 
-    if not str(args.output).lower().endswith(".gif"):
-        raise ConvfigError(f"-o {args.output}: the animation is a GIF; give a file name ending in .gif")
-    out = out_path("-o", args.output)
+    from convfig.render.export import STILL_FORMATS, format_of, write
+    from convfig.render.registry import make_spec
+
+    format_of(args.output)
+    out_path("-o", args.output)
     poster = out_path("--poster", args.poster) if args.poster else None
+    if poster is not None and format_of(poster) not in STILL_FORMATS:
+        raise ConvfigError(f"--poster {poster}: a poster is one picture; give a .png, .svg or .pdf file")
     layer, _ = layer_params(args)              # refuses a flag the layer does not take
     if layer == "conv":
         raw = raw_params(args, KEYS)
@@ -38,19 +43,11 @@ def run(args: argparse.Namespace) -> int:
             *LAYER_KEYS[layer], "seed")
         kind, raw = figure_for(layer, {k: getattr(args, k, None) for k in keys}, args.view)
     fig = make_spec(kind, raw, args.theme)     # every parameter through the registry (Keras rules included)
-    check_size(kind, fig.params)               # refuse huge animations before drawing anything
-    rendered = render(fig)
-    data = encode_gif(rendered.frames, rendered.durations_ms, keep=rendered.palette_hint)
-    try:
-        atomic_write(out, data)
-        if poster is not None:
-            atomic_write(poster, poster_png(rendered))
-    except OSError as exc:
-        raise ConvfigError(f"-o {args.output}: cannot write ({exc.strerror})") from None
-    print(f"wrote {out} ({len(rendered.frames)} frames, {rendered.width}×{rendered.height} px, "
-          f"{len(data):,} bytes){f' and poster {poster}' if poster else ''}")
-    if args.alt:
-        print(rendered.alt)
+    opts = options(args)
+    write_figure(fig, args)                    # size budget, format and options checked before drawing
+    if poster is not None:                     # the last frame, at the same size
+        write(fig, poster, replace(opts, hold_last=None, plays=0))
+        print(f"and poster {poster}")
     return 0
 
 
@@ -66,8 +63,7 @@ def add_parser(sub: Any) -> None:
                    help="--layer conv-transpose: conv (an ordinary conv of the zero-inserted, padded input; "
                         "default) or stamps (each input cell adds value x kernel into the output)")
     add_param_flags(p, (*KEYS, *(k for k in ALL_KEYS if k not in KEYS)), required=("input",))
-    p.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
     p.add_argument("--poster", metavar="PATH", help="also write the last frame as a PNG poster")
-    p.add_argument("--alt", action="store_true", help="print the generated alt text")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.gif", help="where to write the GIF")
+    add_output_flags(p, "where to write it: .gif (default use), .webp, .apng, .mp4, or the last frame as .png, "
+                        ".svg, .pdf", required=True)
     p.set_defaults(func=run)

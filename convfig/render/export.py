@@ -214,8 +214,8 @@ def draw(spec: FigureSpec, opts: Options) -> Drawn:
 
 def check_format(fmt: str, animated: bool, opts: Options, kind: str) -> None:
     """Refuse a format the figure or the options cannot give, before any drawing."""
-    if fmt in ANIMATION_FORMATS and not animated:
-        raise ConvfigError(f"-o: {kind} is a still diagram; write .png, .svg or .pdf")
+    if fmt in ANIMATION_FORMATS and fmt != "gif" and not animated:     # a GIF of one frame is a picture too
+        raise ConvfigError(f"-o: {kind} is a still diagram; write .png, .svg, .pdf (or .gif)")
     if fmt == "mp4":
         try:
             import imageio_ffmpeg  # noqa: F401
