@@ -30,6 +30,23 @@ CAP_PT = 8.5
 ARM = 10
 
 
+def depthwise_example(params: dict, max_maps: int, max_side: int, filters: int = 0):
+    """(spec, rng, x, depthwise kernel) of a depthwise/separable figure: small integers from the seed; refuses more
+    than ``max_maps`` maps in a stage (channels × depth_multiplier, filters) or an input side over ``max_side``."""
+    from convfig.errors import ConvfigError
+    from convfig.layers import depthwise_spec
+
+    ds = depthwise_spec(params)
+    c, m = ds.channels, ds.depth_multiplier
+    if max(c * m, filters) > max_maps or max(ds.conv.input_shape) > max_side:
+        raise ConvfigError(f"channels: this figure draws at most {max_maps} maps per stage (channels × "
+                           f"depth_multiplier{', filters' if filters else ''}) and inputs up to "
+                           f"{max_side}×{max_side}; use fewer or smaller")
+    rng = np.random.default_rng(params["seed"])
+    x = rng.integers(0, 5, size=ds.conv.input_shape + (c,))
+    return ds, rng, x, rng.integers(-1, 2, size=ds.kernel_size + (c, m))
+
+
 def indices(x: float, y: float, rows: int, cols: int, cell: float = C, first: tuple[int, int] = (0, 0)) -> list[Item]:
     """Row numbers left of a grid, column numbers above it (muted)."""
     out: list[Item] = [Label(x - 5, y + r * cell + cell / 2, str(r + first[0]), IDX_PT, "muted", ha="right",
@@ -104,6 +121,22 @@ def window(x: float, y: float, r0: int, c0: int, r1: int, c1: int, side: float =
     """The outline (bars with arms) around grid cells r0..r1, c0..c1."""
     return Box(x + c0 * side, y + r0 * side, (c1 - c0 + 1) * side, (r1 - r0 + 1) * side, edge=color, lw=lw,
                arms=arms)
+
+
+def empty_output(x: float, y: float, rows: int, cols: int, side: float = C) -> list[Item]:
+    """An output grid not written yet, with its indices."""
+    return [Box(x + c * side, y + r * side, side, side, fill="output_empty", edge="grid") for r in range(rows)
+            for c in range(cols)] + indices(x, y, rows, cols, cell=side)
+
+
+def slide(st, xi: float, xo: float, y: float, out_side: float = C) -> tuple[int, int, list[int], list[int], list[Item]]:
+    """(r, c, window rows, window columns, marks) of a sliding-window step: the window over the input grid and
+    the outline on the output cell being written."""
+    r, c = (int(i) for i in st.out_pos)
+    rows, cols = [int(i) for i in st.window[0]], [int(i) for i in st.window[1]]
+    marks: list[Item] = [window(xi, y, rows[0], cols[0], rows[-1], cols[-1]),
+                         Box(xo + c * out_side, y + r * out_side, out_side, out_side, edge="window", lw=3, arms=8)]
+    return r, c, rows, cols, marks
 
 
 def columns(blocks: Sequence[tuple[list[str], float, float]], x0: float = MARGIN) -> list[float]:

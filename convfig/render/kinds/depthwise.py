@@ -18,8 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import convfig
-from convfig.errors import ConvfigError
-from convfig.layers import depthwise_spec, summary
+from convfig.layers import summary
 from convfig.render import fmt, parts
 from convfig.render import panels as pn
 from convfig.render.layout import Item, Label, Layout
@@ -47,15 +46,8 @@ class Data:
 
 
 def compute(spec: FigureSpec) -> Data:
-    p = spec.params
-    ds = depthwise_spec(p)
-    if ds.channels * ds.depth_multiplier > MAX_CHANNELS or max(ds.conv.input_shape) > MAX_SIDE:
-        raise ConvfigError(f"channels: this figure draws at most {MAX_CHANNELS} output channels (channels × "
-                           f"depth_multiplier) and inputs up to {MAX_SIDE}×{MAX_SIDE}; use fewer or smaller")
-    rng = np.random.default_rng(p["seed"])
+    ds, rng, x, dk = pn.depthwise_example(spec.params, MAX_CHANNELS, MAX_SIDE)
     c, m = ds.channels, ds.depth_multiplier
-    x = rng.integers(0, 5, size=ds.conv.input_shape + (c,))
-    dk = rng.integers(-1, 2, size=ds.kernel_size + (c, m))
     ck = rng.integers(-1, 2, size=ds.kernel_size + (c, c * m))
     cs = ds.conv
     conv_out = convfig.conv(x, ck, strides=cs.strides, padding=cs.padding, dilation_rate=cs.dilation_rate)

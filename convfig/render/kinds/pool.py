@@ -88,15 +88,10 @@ def plan(spec: FigureSpec, data: convfig.PoolTrace) -> Layout:
                          kind="real" if real else "pad")
     items += pn.layered(cells)
     items += pn.indices(xi, y, ph, pw)
-    items += [Box(xo + c * oc, y + r * oc, oc, oc, fill="output_empty", edge="grid") for r in range(oh)
-              for c in range(ow)]
-    items += pn.indices(xo, y, oh, ow, cell=oc)
+    items += pn.empty_output(xo, y, oh, ow, oc)
     steps = []
     for st in tr.steps:
-        r, c = (int(i) for i in st.out_pos)
-        rows, cols = [int(i) for i in st.window[0]], [int(i) for i in st.window[1]]
-        show: list[Item] = [pn.window(xi, y, rows[0], cols[0], rows[-1], cols[-1]),
-                            Box(xo + c * oc, y + r * oc, oc, oc, edge="window", lw=3, arms=8)]
+        r, c, rows, cols, show = pn.slide(st, xi, xo, y, oc)
         if st.winner is not None:
             a, b = (int(i) for i in st.winner[0])
             wr, wc = rows[a], cols[b]

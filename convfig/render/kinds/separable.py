@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import convfig
-from convfig.errors import ConvfigError
-from convfig.layers import depthwise_spec, summary
+from convfig.layers import summary
 from convfig.render import fmt, parts
 from convfig.render import panels as pn
 from convfig.render.layout import Item, Label, Layout
@@ -40,16 +39,9 @@ class Data:
 
 
 def compute(spec: FigureSpec) -> Data:
-    p = spec.params
-    ds = depthwise_spec(p)
-    f = p["filters"]
-    if max(ds.channels * ds.depth_multiplier, f) > MAX_MAPS or max(ds.conv.input_shape) > MAX_SIDE:
-        raise ConvfigError(f"channels: this figure draws at most {MAX_MAPS} maps per stage (channels × "
-                           f"depth_multiplier, filters) and inputs up to {MAX_SIDE}×{MAX_SIDE}; use fewer or smaller")
-    rng = np.random.default_rng(p["seed"])
+    f = spec.params["filters"]
+    ds, rng, x, dk = pn.depthwise_example(spec.params, MAX_MAPS, MAX_SIDE, f)
     c, m = ds.channels, ds.depth_multiplier
-    x = rng.integers(0, 5, size=ds.conv.input_shape + (c,))
-    dk = rng.integers(-1, 2, size=ds.kernel_size + (c, m))
     pk = rng.integers(-1, 3, size=(1, 1, c * m, f))
     for _ in range(20):         # distinct filters (two equal columns would draw two equal outputs)
         if len({tuple(col) for col in pk[0, 0].T}) == f:

@@ -123,14 +123,10 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
             else:
                 items.append(Box(xi + (pw - op) * C, y, op * C, ph * C, edge="accent", lw=2, dash=True))
     items += pn.grid(xk, y, kern, "kernel", fill="bg", bold=True, index=False)
-    items += [Box(xo + c * C, y + r * C, C, C, fill="output_empty", edge="grid") for r in range(oh) for c in range(ow)]
-    items += pn.indices(xo, y, oh, ow)
+    items += pn.empty_output(xo, y, oh, ow)
     steps = []
     for st in cv.steps:
-        r, c = (int(i) for i in st.out_pos)
-        rows, cols = [int(i) for i in st.window[0]], [int(i) for i in st.window[1]]
-        show: list[Item] = [pn.window(xi, y, rows[0], cols[0], rows[-1], cols[-1]),
-                            Box(xo + c * C, y + r * C, C, C, edge="window", lw=3, arms=8)]
+        r, c, rows, cols, show = pn.slide(st, xi, xo, y)
         for a, rr in enumerate(rows):
             for b, cc in enumerate(cols):
                 s = fmt.num(kern[a, b])
