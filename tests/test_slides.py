@@ -325,3 +325,59 @@ def test_gif_shortcut_takes_the_new_formats_and_flags(tmp_path, capsys):
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(out))
     assert frames == 3 + 5                        # 4 steps at 5 fps, the last held 1 s
     assert Image.open(poster).width == 1280
+
+
+# ------------------------------------------------------------------ the slide pack
+PACK = [{"kind": "conv2d", "params": {"input": "3x3", "kernel": 2, "kernel_values": "1,0;0,-1"}},
+        {"kind": "conv1d", "params": {"input": 4, "kernel": 2, "fps": 3}},
+        {"kind": "coverage", "params": {}}]
+
+
+def test_slide_pack_zip_readme_cache(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("imageio_ffmpeg")
+    import shlex
+    import zipfile
+
+    from convfig.render import export, slides
+
+    cache = tmp_path / "cache"
+    info = slides.build_slide_pack(PACK, tmp_path / "pack.zip", cache=cache)
+    assert info["figures"] == 2                            # the diagram is not an animation
+    z = zipfile.ZipFile(tmp_path / "pack.zip")
+    names = sorted(z.namelist())
+    stems = sorted({n.rsplit(".", 1)[0] for n in names if n != "README.md"})
+    assert names == sorted(["README.md"] + [f"{s}.{e}" for s in stems for e in ("gif", "mp4")])
+    readme = z.read("README.md").decode()
+    assert "Licence" in readme and "MIT" in readme
+    for stem in stems:
+        gif = Image.open(io.BytesIO(z.read(f"{stem}.gif")))
+        assert gif.size == (1920, 1080)
+        line = next(t for t in readme.splitlines() if f"-o {stem}.mp4" in t)
+        argv = shlex.split(line.split("`")[1])[1:]
+        argv[-1] = str(tmp_path / f"{stem}.gif")
+        assert main(argv) == 0, capsys.readouterr().err
+        assert (tmp_path / f"{stem}.gif").read_bytes() == z.read(f"{stem}.gif"), "the README's command remakes it"
+    first = (tmp_path / "pack.zip").read_bytes()
+
+    def no_drawing(*a, **k):
+        raise AssertionError("a warm pack draws nothing")
+
+    monkeypatch.setattr(export, "draw", no_drawing)
+    slides.build_slide_pack(PACK, tmp_path / "again.zip", cache=cache)
+    assert (tmp_path / "again.zip").read_bytes() == first
+
+
+def test_slide_pack_cli(tmp_path, capsys):
+    import json
+
+    cat = tmp_path / "cat.json"
+    cat.write_text(json.dumps([PACK[2]]))
+    assert main(["slide-pack", "--catalogue", str(cat), "-o", str(tmp_path / "p.zip")]) == 2
+    assert "no animated figures" in capsys.readouterr().err
+    assert main(["slide-pack", "--catalogue", str(cat), "-o", str(tmp_path / "p.tar")]) == 2
+    assert main(["slide-pack", "--catalogue", str(tmp_path / "none.json"), "-o", str(tmp_path / "p.zip")]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.json"]
+    cat.write_text(json.dumps(PACK[1:]))
+    assert main(["slide-pack", "--catalogue", str(cat), "-o", str(tmp_path / "p.zip"), "--cache",
+                 str(tmp_path / "c"), "--jobs", "1"]) == 0
+    assert "(1 animation as GIF and MP4" in capsys.readouterr().out

@@ -4,6 +4,7 @@
     convfig gif --input 5x5 --kernel 3 --strides 2 --padding same -o conv.gif
     convfig figure conv2d --input 5x5 --padding same --slide -o conv.mp4
     convfig render --catalogue figures.json --out build/figures
+    convfig slide-pack --catalogue figures.json -o slide-pack.zip
 
 Exit codes: 0 ok, 2 bad usage or input (one line on stderr, no traceback), 1 unexpected failure.
 """
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from convfig import __version__
-from convfig.cli import figure, gif, render, shape
+from convfig.cli import figure, gif, render, shape, slide_pack
 from convfig.cli.args import Parser, UsageError, error_line
 from convfig.errors import ConvfigError
 
@@ -26,7 +27,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"convfig {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for command in (shape, gif, figure, render):
+    for command in (shape, gif, figure, render, slide_pack):
         command.add_parser(sub)
     return parser
 

@@ -30,16 +30,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_catalogue_flags(p: Any) -> None:
+    """--catalogue, --jobs and --cache (render, slide-pack)."""
+    p.add_argument("--catalogue", required=True, metavar="FILE", help="catalogue file (.json; .yml with PyYAML)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores; 1 = serial)")
+    p.add_argument("--cache", metavar="DIR", default=None, help="cache folder (default .cache/convfig or "
+                   "$CONVFIG_CACHE)")
+
+
 def add_parser(sub: Any) -> None:
     r = sub.add_parser(
         "render", help="render a catalogue of figures into a folder (parallel, cached)",
         description="Render every figure of a catalogue (JSON list of {kind, params[, theme]}, or "
                     '{"figures": [...]}) in both themes into --out: GIF + poster PNG for animations, '
                     "PNG + SVG for diagrams, and a JSON file with alt text and step descriptions.")
-    r.add_argument("--catalogue", required=True, metavar="FILE", help="catalogue file (.json; .yml with PyYAML)")
+    add_catalogue_flags(r)
     r.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
-    r.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores; 1 = serial)")
-    r.add_argument("--cache", metavar="DIR", default=None, help="cache folder (default .cache/convfig or "
-                   "$CONVFIG_CACHE)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=run)

@@ -225,7 +225,8 @@ def _fmt(v: Any) -> str:
 
 _SHORT = {"input": "i", "kernel": "k", "strides": "s", "padding": "p", "dilation": "d", "channels": "c",
           "filters": "f", "groups": "g", "seed": "seed", "fps": "fps", "kernels": "k", "dilations": "d",
-          "output_padding": "op", "pool": "pool", "mode": "", "depth_multiplier": "m"}
+          "output_padding": "op", "pool": "pool", "mode": "", "depth_multiplier": "m", "values": "v",
+          "kernel_values": "kv", "bias": "b"}
 
 
 def figure_name(kind: str, params: Mapping[str, Any]) -> str:
