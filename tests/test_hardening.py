@@ -542,3 +542,52 @@ def test_fuzz_catalogue_params(tmp_path_factory, key, value):
     assert key in text or (key == "input" and "kernel" in text), text
     assert not (tmp / "o").exists() and not (tmp / "c").exists()
     assert time.perf_counter() - t0 < FAST_S
+
+
+# ---------------------------------------------------------------------------------------------- pages 14-16
+# against the ```convfig fence (issue 8), through the fence parser and a real `mkdocs build --strict`
+
+FENCE_MENTIONS = (
+    "# Tiny\n\n"
+    "Write ` ```convfig ` then `kind: conv2d` and ```` ```convfig ```` to ask for a figure.\n\n"
+    "<!-- draft\n```convfig\nkind: nope\n```\n-->\n\n"
+    "An example, as an indented code block:\n\n"
+    "    ```convfig\n    kind: nope\n    input: 5x5\n    ```\n\n"
+    "The end.\n"
+)
+
+
+def test_14_15_fence_mentions_are_not_figures():
+    from convfig.mkdocs import fence as F
+
+    assert F.find_fences(FENCE_MENTIONS) == []
+
+
+def test_16_huge_fence_is_refused_on_its_line_with_the_budget():
+    from convfig.mkdocs import fence as F
+
+    t0 = time.perf_counter()
+    with pytest.raises(F.FenceError, match=r"^docs/p\.md:5: conv2d figure: input: .*over the budget of .*smaller "
+                                           r"input such as \d+x\d+"):
+        F.check(F.parse_body("kind: conv2d\ninput: 500x500\ncaption: big", "docs/p.md", 3))
+    assert time.perf_counter() - t0 < FAST_S
+
+
+def test_14_16_site_build(tmp_path):
+    from test_site import _tiny_project, mkdocs
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "huge").mkdir()
+    ok = _tiny_project(tmp_path / "ok", FENCE_MENTIONS)
+    proc = mkdocs("build", "--strict", cwd=ok)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    html = (ok / "site" / "index.html").read_text(encoding="utf-8")
+    assert "kind: nope" in html                     # the indented example is shown as code, untouched
+    assert "<img" not in html.split("The end.")[0].split("An example")[1]
+
+    huge = _tiny_project(tmp_path / "huge", "# T\n\n```convfig\nkind: coverage\ninput: 900x900\ncaption: c\n```\n")
+    t0 = time.perf_counter()
+    proc = mkdocs("build", "--strict", cwd=huge)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert re.search(r"docs/index\.md:5: coverage figure: input: .*over the budget", proc.stdout + proc.stderr)
+    assert time.perf_counter() - t0 < 60                # refused before drawing (the issue saw 30 s+ builds)

@@ -192,11 +192,53 @@ def check(fence: Fence) -> list:
     return pair
 
 
+CONTAINER = re.compile(r"^[ \t]*(?:[!?]{3}\+?[ \t]|===[+!]?[ \t]|[-*+][ \t]|\d+[.)][ \t])")
+
+
+def _width(line: str) -> int:
+    """Indentation of a line in columns (a tab reaches the next multiple of 4)."""
+    n = 0
+    for ch in line:
+        if ch == " ":
+            n += 1
+        elif ch == "\t":
+            n += 4 - n % 4
+        else:
+            break
+    return n
+
+
+def indented_code(lines: list[str]) -> set[int]:
+    """Indices of the lines inside Markdown indented code blocks: after a blank line, 4+ columns deeper
+    than their container (admonition, tab or list item, whose content is itself 4 deeper). A fence written
+    there is an example shown as code, not a figure."""
+    out: set[int] = set()
+    base = [0]
+    prev_blank, in_code = True, False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            prev_blank = True
+            if in_code:
+                out.add(i)
+            continue
+        w = _width(line)
+        while len(base) > 1 and w < base[-1]:
+            base.pop()
+        in_code = (in_code or prev_blank) and w >= base[-1] + 4
+        if in_code:
+            out.add(i)
+        elif CONTAINER.match(line):
+            base.append(w + 4)
+        prev_blank = False
+    return out
+
+
 def find_fences(text: str) -> list[FenceBlock]:
     """The convfig fences of a page, in order. Other fenced code blocks (any length of backticks or
     tildes) and HTML comments are skipped, so an example fence shown inside ````markdown is left alone."""
     out: list[FenceBlock] = []
     lines = text.splitlines()
+    code = indented_code(lines)
     i, comment = 0, False
     while i < len(lines):
         s = lines[i]
@@ -204,7 +246,7 @@ def find_fences(text: str) -> list[FenceBlock]:
             comment = "-->" not in s[s.find("<!--") + 4 if not comment else 0:]
             i += 1
             continue
-        m = OPENER.match(s)
+        m = None if i in code else OPENER.match(s)
         if not m:
             i += 1
             continue
