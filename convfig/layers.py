@@ -113,11 +113,14 @@ def _transpose_call(s: TransposeSpec, p: Mapping[str, Any]) -> str:
     if isinstance(s.padding, str):
         return f"keras.layers.{s.layer_name}({', '.join(args)})"
     # PyTorch's padding p crops p cells off each side of the full output: Keras valid + Cropping
-    if s.output_padding is None:
-        args.append("output_padding=0")
+    if s.output_padding is None and any(st > ke for st, ke in zip(s.strides, s.effective_kernel)):
+        args.append("output_padding=0")      # else Keras' 'valid' would give (n - 1) * s + max(k, s)
+    call = f"keras.layers.{s.layer_name}({', '.join(args)})"
     flat = {v for pair in s.padding for v in pair}
+    if flat == {0}:
+        return call
     crop = flat.pop() if len(flat) == 1 else s.padding[0] if s.rank == 1 else s.padding
-    return f"keras.layers.{s.layer_name}({', '.join(args)}) then keras.layers.Cropping{s.rank}D(cropping={crop})"
+    return f"{call} then keras.layers.Cropping{s.rank}D(cropping={crop})"
 
 
 def summary(layer: str, p: Mapping[str, Any]) -> Summary:

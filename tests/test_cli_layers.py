@@ -110,3 +110,20 @@ def test_gif_refuses_a_flag_of_another_layer(capsys, tmp_path):
                  str(tmp_path / "x.gif")])
     err = capsys.readouterr().err
     assert code == 2 and "--depth-multiplier is not a parameter of --layer max-pool" in err
+
+
+@pytest.mark.parametrize("n, k, s, p, op", [(3, 3, 2, 1, 1), (2, 2, 3, 1, None), (6, 4, 1, 2, None),
+                                         (2, 3, 2, 0, None)])
+def test_pytorch_padding_is_keras_valid_then_cropping(n, k, s, p, op):
+    """The Keras call printed for PyTorch's ConvTranspose padding gives the layer's shape: valid (with the
+    output_padding it names), then Cropping2D of p per side."""
+    from convfig.layers import parse_layer, summary
+
+    got = summary("conv-transpose", parse_layer("conv-transpose", {"input": f"{n}x{n}", "kernel": k, "strides": s,
+                                                                  "padding": p, "output_padding": op}))
+    call = got.keras
+    named_op = int(call.split("output_padding=")[1][0]) if "output_padding=" in call else None
+    valid = convfig.transpose_output_shape((n, n, 1), k, filters=1, strides=s, output_padding=named_op)
+    crop = int(call.split("cropping=")[1][0]) if "Cropping2D" in call else 0
+    assert ("Cropping2D" in call) == (p > 0)
+    assert tuple(v - 2 * crop for v in valid[:2]) + (1,) == got.output_shape
