@@ -134,12 +134,14 @@ def contrast_ratio(a: str | tuple[int, int, int], b: str | tuple[int, int, int])
     return (hi + 0.05) / (lo + 0.05)
 
 
-# (text colour field, background fill field) pairs that occur in the figures
+# (text colour field, background fill field) pairs that occur in the figures: a quick report. The full set,
+# mixes included, is read from every kind's Layouts by convfig.render.contrast (tests/test_figure_contrast.py).
 TEXT_PAIRS = [
     ("fg", "bg"), ("muted", "bg"), ("fg", "input_fill"), ("muted", "pad_fill"), ("fg", "pad_fill"),
     ("fg", "window_fill"), ("weight", "window_fill"), ("weight", "input_fill"), ("weight", "pad_fill"),
     ("fg", "output_fill"), ("fg", "output_new"),
     ("fg", "output_empty"), ("weight", "bg"), ("accent", "bg"), ("muted", "future"),
+    ("muted", "window_fill"), ("muted", "output_empty"),
 ]
 
 
