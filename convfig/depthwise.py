@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from convfig import arithmetic as ar
+from convfig import limits
 from convfig.arrays import as_int, as_numeric, check_bias, spatial_shape, split_batch, window_cells
 from convfig.compute import Trace, _conv_batch, _windows
 from convfig.compute import trace as conv_trace
@@ -264,6 +265,7 @@ def depthwise_trace(x: Any, kernel: Any, bias: Any = None, *, strides: Any = 1, 
     if batched:
         raise ConvfigError(f"depthwise_trace takes one sample (*spatial, channels), got shape {xb.shape}")
     c = spec.conv
+    limits.check_trace(c)                 # the one size budget: refuse before recording any window
     bias = check_bias(bias, c.filters, "channels * depth_multiplier")
     bias = np.zeros(c.filters, dtype=np.result_type(xb, kernel)) if bias is None else bias
     padded = np.pad(xb, ((0, 0),) + c.pads + ((0, 0),))

@@ -19,7 +19,7 @@ calibrated so that the largest accepted figure of every kind renders in <= 10 s 
 ... except OverBudget as e:
 ...     print(e.key, e.value, e.rule)  # doctest: +NORMALIZE_WHITESPACE
 input 60x60 the conv2d figure would draw 3,364 frames, over the budget of 1,000 frames;
-use a smaller input such as 27x27 or larger strides
+use a smaller input such as 25x25 or larger strides
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from convfig import arithmetic as ar
+from convfig import limits
 from convfig.arrays import as_numeric, spatial_shape, split_batch, window_cells
 from convfig.compute import _windows
 from convfig.errors import ConvfigError
@@ -250,6 +251,7 @@ def pool_trace(x: Any, pool_size: Any, *, strides: Any = None, padding: Any = "v
     if x.ndim != rank + 1:
         raise ConvfigError(f"pool_trace takes one sample (*spatial, channels), got shape {x.shape}")
     spec = PoolSpec.make(x.shape[:-1], pool_size, channels=x.shape[-1], strides=strides, padding=padding)
+    limits.check_trace(spec.windows())    # the one size budget: refuse before recording any window
     output = _pool_batch(x[None], spec, mode)[0]
     w = np.moveaxis(_windows(np.pad(x[None], ((0, 0),) + spec.pads + ((0, 0),)), spec.windows())[0], rank, -1)
     steps = []

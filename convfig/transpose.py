@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from convfig import arithmetic as ar
+from convfig import limits
 from convfig.arrays import as_numeric, check_bias, spatial_shape, split_batch
 from convfig.compute import Trace, _conv_batch
 from convfig.compute import trace as conv_trace
@@ -290,6 +291,7 @@ def transpose_trace(x: Any, kernel: Any, bias: Any = None, *, strides: Any = 1, 
     if batched:
         raise ConvfigError(f"transpose_trace takes one sample (*spatial, channels), got shape {xb.shape}")
     spec = _spec(xb, kernel, strides, padding, output_padding, dilation_rate)
+    limits.check_trace(spec.equivalent_conv())    # the one size budget, before recording any stamp
     x1 = xb[0]
     bias = np.zeros(spec.filters, dtype=np.result_type(x1, kernel)) if bias is None else bias
     output = conv_transpose(x1, kernel, bias, strides=spec.strides, padding=spec.padding,

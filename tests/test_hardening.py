@@ -591,3 +591,16 @@ def test_14_16_site_build(tmp_path):
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert re.search(r"docs/index\.md:5: coverage figure: input: .*over the budget", proc.stdout + proc.stderr)
     assert time.perf_counter() - t0 < 60                # refused before drawing (the issue saw 30 s+ builds)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda: convfig.pool_trace(np.zeros((3000, 3000, 1)), 1),
+    lambda: convfig.depthwise_trace(np.zeros((2000, 2000, 1)), np.ones((3, 3, 1, 1))),
+    lambda: convfig.separable_trace(np.zeros((2000, 2000, 1)), np.ones((3, 3, 1, 1)), np.ones((1, 1, 1, 1))),
+    lambda: convfig.transpose_trace(np.zeros((1000, 1000, 1)), np.ones((3, 3, 1, 1)), strides=2),
+])
+def test_5_every_layer_trace_has_the_size_guard(fn):
+    t0 = time.perf_counter()
+    with pytest.raises(convfig.ConvfigError, match=r"^x: tracing .*over the memory budget"):
+        fn()
+    assert time.perf_counter() - t0 < FAST_S
