@@ -137,8 +137,15 @@ def bench_limits_rows() -> list[tuple]:
     return bench_limits()
 
 
+def bench_slides_rows() -> list[tuple]:
+    """Slides (issue 12): MP4/GIF at 1920 wide of the 14x14 'same' animation, slide pack warm, type size on a slide."""
+    from bench_slides import bench_slides
+
+    return bench_slides()
+
+
 BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_transposed_gif_sizes, bench_limits_rows,
-           bench_site_rows]
+           bench_site_rows, bench_slides_rows]
 
 
 def main() -> int:
