@@ -29,10 +29,10 @@ from convfig.mkdocs import fence as F  # noqa: E402
 ENV = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "true"}
 ENV.pop("CONVFIG_OFFLINE", None)
 NAV = ["index.md", "kernels.md", "kernel-size.md", "strides.md", "padding.md", "dilation.md", "channels.md",
-       "dimensions.md", "layers.md", "cheatsheet.md", "shapes.md", "gallery.md"]
+       "dimensions.md", "layers.md", "real-data.md", "cheatsheet.md", "shapes.md", "gallery.md"]
 # pages that teach a concept: each needs a computed animation and a computed diagram
 CONCEPT_PAGES = ["index.md", "kernels.md", "kernel-size.md", "strides.md", "padding.md", "dilation.md",
-                 "channels.md", "dimensions.md", "layers.md"]
+                 "channels.md", "dimensions.md", "layers.md", "real-data.md"]
 ANIMATED = {"conv1d", "conv2d", "conv3d", "channels"}
 
 

@@ -107,17 +107,24 @@ def example_trace(params: Mapping[str, Any]) -> convfig.Trace:
 NEG, MID, POS = (0x00, 0x72, 0xB2), (0xF7, 0xF7, 0xF7), (0xD5, 0x5E, 0x00)
 
 
+STEPS = 24         # colour steps per sign of the diverging map: few colours, so the PNGs encode exactly and fast
+GREY_STEP = 2      # grey shown in steps of 2 (128 levels): invisible, and half the colours
+
+
 def diverging(values: np.ndarray, limit: float) -> np.ndarray:
-    """uint8 RGB of values in [-limit, limit] (clipped): blue below 0, near white at 0, vermillion above."""
-    t = np.clip(np.asarray(values, float) / max(limit, 1e-12), -1.0, 1.0)[..., None]
+    """uint8 RGB of values in [-limit, limit] (clipped, in STEPS steps per sign): blue below 0, near white
+    at 0, vermillion above."""
+    t = np.clip(np.asarray(values, float) / max(limit, 1e-12), -1.0, 1.0)
+    t = (np.round(t * STEPS) / STEPS)[..., None]
     neg, mid, pos = (np.array(c, float) for c in (NEG, MID, POS))
     rgb = np.where(t < 0, mid + (-t) * (neg - mid), mid + t * (pos - mid))
     return np.round(rgb).astype(np.uint8)
 
 
 def grey(values: np.ndarray) -> np.ndarray:
-    """uint8 grey of values clipped to 0-255 (rounded)."""
-    return np.round(np.clip(np.asarray(values, float), 0, 255)).astype(np.uint8)
+    """uint8 grey of values clipped to 0-255, in steps of GREY_STEP (the drawn picture, not the numbers)."""
+    v = np.clip(np.asarray(values, float), 0, 255)
+    return np.minimum(np.round(v / GREY_STEP) * GREY_STEP, 255).astype(np.uint8)
 
 
 def nice_limit(values: np.ndarray) -> float:

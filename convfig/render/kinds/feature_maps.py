@@ -99,4 +99,4 @@ def plan(spec: FigureSpec, data: Stack) -> Layout:
            f"{fmt.tuple_str(data.kernel.shape)}) on a grey 150×128 photo gives an output of shape {shape}: four "
            "feature maps stacked on the last axis. Each map lights up on edges of its own direction; negative "
            "responses are blue, positive vermillion, on one shared colour scale.")
-    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1)
+    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1, levels=3)

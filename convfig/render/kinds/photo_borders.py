@@ -91,4 +91,4 @@ def plan(spec: FigureSpec, data: Borders) -> Layout:
            f"{fmt.shape(data.maps['valid'].shape)} and sits inside the original frame; with padding='same' it "
            f"keeps {fmt.shape(data.maps['same'].shape)}, and a dark rim shows where the window averaged in the "
            "zero padding.")
-    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1)
+    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1, levels=3)

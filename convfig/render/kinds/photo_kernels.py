@@ -118,4 +118,4 @@ def plan(spec: FigureSpec, data: Maps) -> Layout:
     alt = (f"The classic 3×3 kernels applied with padding='{data.padding}' to a grey 150×128 photo of Grace "
            "Hopper: identity (unchanged), box and Gaussian blur (softer), sharpen (crisper), Sobel x and y "
            "(vertical and horizontal edges, signed: blue negative, vermillion positive), Laplacian (outlines).")
-    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1)
+    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1, levels=3)
