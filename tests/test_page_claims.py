@@ -170,6 +170,11 @@ def test_impulse_captions_state_the_engine_output():
     (f, _), = fences("padding.md", "conv1d", padding="causal", example="impulse")
     tr = samples.example_trace(make_spec("conv1d", dict(f.params)).params)
     assert f"echoes {', '.join(fmt.num(v) for v in tr.output[tr.output[:, 0] != 0, 0])}" in f.caption
+    (f, _), = fences("gallery.md", "conv1d", padding="causal", example="impulse")
+    tr = samples.example_trace(make_spec("conv1d", dict(f.params)).params)
+    kern = ", ".join(fmt.num(v) for v in tr.kernel[:, 0, 0])
+    assert f"[{kern}]" in f.caption
+    assert f"echoes {', '.join(fmt.num(v) for v in tr.output[tr.output[:, 0] != 0, 0])}." in f.caption
     (f, _), = fences("real-data.md", "conv1d", example="impulse")
     tr = samples.example_trace(make_spec("conv1d", dict(f.params)).params)
     lit = np.flatnonzero(tr.output[:, 0])
@@ -215,3 +220,41 @@ def test_layers_page_chain_code_matches_keras_golden():
     assert [[int(v) for v in s.split(",")] for s, _ in comments] == golden["shapes"]
     assert [int(p) for _, p in comments] == golden["params"]
     assert "bias −2" in f.caption and "bias −6" in f.caption and "ReLU" in f.caption
+
+
+def _conv_fences():
+    for page in sorted(p.name for p in DOCS.glob("*.md")):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for b in find_fences(text):
+            f = parse_body(b.body, page, b.start)
+            if f.kind in ("conv1d", "conv2d", "padding-modes"):
+                yield page, b.start, f
+
+
+def test_dilated_and_causal_examples_show_the_concept_in_their_numbers():
+    """Every dilated or causal conv figure on the site: 'now' has a weight of its own (causal), and the
+    numbers differ from the same figure without the concept (the dilated causal stepper once had the
+    kernel [0, 0, 1]: output = input, dilation invisible)."""
+    checked = 0
+    for page, line, f in _conv_fences():
+        params = make_spec(f.kind, dict(f.params)).params
+        d, pad = max(params.get("dilation", [1])), params.get("padding", "valid")
+        if d == 1 and pad != "causal":
+            continue
+        pads = ["causal"] if f.kind == "padding-modes" else [pad]
+        for p in pads:
+            q = {**params, "padding": p}
+            tr = samples.example_trace(q)
+            where = f"{page}:{line}"
+            if p == "causal":
+                assert tr.kernel[-1].any(), f"{where}: the causal kernel gives 'now' weight 0"
+                same = samples.example_trace({**q, "padding": "same"}) if params["input"][0] > 1 else None
+                assert same is None or not np.array_equal(same.output, tr.output), where
+            if d > 1:
+                plain = samples.example_trace({**q, "dilation": [1] * len(params["input"])})
+                n = min(len(plain.output), len(tr.output))
+                assert not np.array_equal(plain.output[:n], tr.output[:n]), f"{where}: dilation changes nothing"
+                if tr.x.shape == tr.output.shape:
+                    assert not np.array_equal(tr.output, tr.x), f"{where}: the output only copies the input"
+            checked += 1
+    assert checked >= 5
