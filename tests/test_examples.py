@@ -90,3 +90,20 @@ def test_image_item_draws_one_block_per_pixel_in_raster_and_svg():
     uri = svg.split('href="data:image/png;base64,')[1].split('"')[0]
     back = np.asarray(PILImage.open(io.BytesIO(base64.b64decode(uri))))
     assert np.array_equal(back, px) and 'width="30"' in svg
+
+
+@pytest.mark.parametrize("kind,params", [("channels", {"input": "5x5", "channels": 2, "filters": 3}),
+                                         ("conv3d", {"input": "4x4x4", "kernel": 2}),
+                                         ("conv2d", {"input": "6x6", "example": "bump", "padding": "same"})])
+def test_every_conv_kind_draws_the_named_example(kind, params):
+    from convfig.render import fmt, protocol
+    from convfig.render.registry import conv_spec
+
+    spec = make_spec(kind, {"example": "edge", **params})
+    lay = protocol.layout_of(spec)
+    tr = convfig.trace_example(conv_spec(spec.params), name=spec.params["example"])
+    shown = lay.grid("output", len(lay.steps) - 1)
+    flat = tr.output if tr.output.shape[-1] > 1 else tr.output[..., 0]
+    want = {idx: fmt.num(v) for idx, v in np.ndenumerate(flat)}
+    assert shown == want
+    assert len(set(shown.values())) > 1
