@@ -21,10 +21,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "gen"))
 
-import directives as D  # noqa: E402
 import snippets as S  # noqa: E402
 
+from convfig.mkdocs import core as C  # noqa: E402
 from convfig.mkdocs import fence as F  # noqa: E402
+from convfig.mkdocs.html import Links, page_url_dir  # noqa: E402
 
 ENV = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "true"}
 ENV.pop("CONVFIG_OFFLINE", None)
@@ -126,7 +127,7 @@ def test_build_strict_writes_every_nav_page(built):
 
 def test_every_nav_page_is_written_not_a_stub():
     missing = [src for src in NAV if not (ROOT / "docs" / src).is_file()]
-    assert not missing, f"pages still stubbed by gen/figures.py: {missing}"
+    assert not missing, f"nav pages missing: {missing}"
 
 
 def test_no_generated_file_in_docs(built):
@@ -321,23 +322,26 @@ def test_fences_only_count_outside_code_comments_and_inline_code():
     assert F.parse_body(blocks[0].body).params == {"input": "8"}
 
 
-def test_rewrite_relative_links_follow_directory_urls():
-    assert D.page_url_dir("strides.md", True) == "strides"
-    assert D.page_url_dir("index.md", True) == ""
-    assert D.page_url_dir("strides.md", False) == ""
-    assert D.page_url_dir("a/b.md", False) == "a"
-    assert D.rel("figures/x.gif", "strides") == "../figures/x.gif"
-    assert D.page_link_from("strides.md", "gallery", True) == "../strides/"
-    assert D.page_link_from("index.md", "gallery", True) == "../"
-    assert D.page_link_from("strides.md", "", False) == "strides.html"
+def test_links_follow_directory_urls_and_the_builder():
+    assert page_url_dir("strides.md", True) == "strides"
+    assert page_url_dir("index.md", True) == ""
+    assert page_url_dir("strides.md", False) == ""
+    assert page_url_dir("a/b.md", False) == "a"
+    assert Links("strides.md").url("figures/x.gif") == "../figures/x.gif"
+    assert Links("gallery.md").page("strides.md") == "../strides/"
+    assert Links("gallery.md").page("index.md") == "../"
+    assert Links("index.md", False).page("strides.md") == "strides.html"
+    # Zensical rewrites src/href as if relative to the .md file, but not data- attributes
+    zensical = Links("a/b.md", True, md_relative=True)
+    assert zensical.url("figures/x.gif") == "../figures/x.gif" and zensical.data("figures/x") == "../../figures/x"
+    assert zensical.page("c.md") == "../c.md"
 
 
 def _tiny_project(tmp_path: Path, page: str) -> Path:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: t\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n  - gen-files:\n"
-        f"      scripts:\n        - {ROOT / 'gen' / 'figures.py'}\n",
+        "site_name: t\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n  - convfig\n",
         encoding="utf-8",
     )
     return tmp_path
@@ -353,21 +357,17 @@ def _tiny_project(tmp_path: Path, page: str) -> Path:
 )
 def test_bad_fence_fails_the_build_with_page_and_line(tmp_path, body, message):
     project = _tiny_project(tmp_path, f"# Tiny\n\n```convfig\n{body}\n```\n")
-    proc = mkdocs("build", "--strict", cwd=project)
+    proc = mkdocs("build", cwd=project)            # fails also without --strict
     assert proc.returncode != 0
     assert message in proc.stdout + proc.stderr, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
 
 
-def test_standalone_check_and_output(tmp_path):
-    script = ROOT / "gen" / "figures.py"
-    proc = subprocess.run([sys.executable, str(script), "--check"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["directives"] >= 25
+def test_check_docs_without_mkdocs(tmp_path):
+    assert C.check_docs(ROOT / "docs")["fences"] >= 25
     bad = _tiny_project(tmp_path, "# T\n\n```convfig\nkind: conv2d\ninput: 5x5\nkernel: 0\n```\n")
-    proc = subprocess.run([sys.executable, str(script), "--check", "--docs", "docs"], cwd=bad,
-                          capture_output=True, text=True)
-    assert proc.returncode == 2 and proc.stderr.startswith("error: docs/index.md:6: "), proc.stderr
+    with pytest.raises(F.FenceError, match=re.escape("docs/index.md:6: conv2d figure: kernel")):
+        C.check_docs(bad / "docs")
 
 
 # --------------------------------------------------------------------------- Keras snippets

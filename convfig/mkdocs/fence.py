@@ -97,6 +97,7 @@ class FenceBlock:
     end: int
     indent: str
     body: str
+    hidden: bool = False      # inside an HTML comment
 
 
 def _unquote(value: str) -> str:
@@ -233,21 +234,22 @@ def indented_code(lines: list[str]) -> set[int]:
     return out
 
 
-def find_fences(text: str) -> list[FenceBlock]:
+def find_fences(text: str, hidden: bool = False) -> list[FenceBlock]:
     """The convfig fences of a page, in order. Other fenced code blocks (any length of backticks or
-    tildes) and HTML comments are skipped, so an example fence shown inside ````markdown is left alone."""
+    tildes) are skipped, so an example fence shown inside ````markdown is left alone; fences inside an
+    HTML comment are left out too, or returned with ``hidden=True`` when ``hidden`` is set."""
     out: list[FenceBlock] = []
     lines = text.splitlines()
     code = indented_code(lines)
     i, comment = 0, False
     while i < len(lines):
         s = lines[i]
-        if comment or s.lstrip().startswith("<!--"):
-            comment = "-->" not in s[s.find("<!--") + 4 if not comment else 0:]
-            i += 1
-            continue
         m = None if i in code else OPENER.match(s)
         if not m:
+            if comment:
+                comment = "-->" not in s
+            elif s.lstrip().startswith("<!--"):
+                comment = "-->" not in s[s.find("<!--") + 4:]
             i += 1
             continue
         indent, fence, info = m["indent"], m["fence"], m["info"]
@@ -257,8 +259,8 @@ def find_fences(text: str) -> list[FenceBlock]:
             if c and c["fence"][0] == fence[0] and len(c["fence"]) >= len(fence) and not c["info"]:
                 break
             j += 1
-        if info.split(None, 1)[0:1] == [LANGUAGE] if info else False:
+        if info.split(None, 1)[:1] == [LANGUAGE] and (hidden or not comment):
             body = "\n".join(ln[len(indent):] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1:j])
-            out.append(FenceBlock(i + 1, min(j, len(lines) - 1) + 1, indent, body))
+            out.append(FenceBlock(i + 1, min(j, len(lines) - 1) + 1, indent, body, comment))
         i = j + 1
     return out

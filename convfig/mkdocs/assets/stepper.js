@@ -1,6 +1,6 @@
 /* convfig step-through viewer: previous / play / next over the per-step PNG frames of an animation.
  *
- * Markup (written by gen/directives.py): a <figure> holding one <picture> per theme (the GIF, with a
+ * Markup (written by convfig/mkdocs/html.py): a <figure> holding one <picture> per theme (the GIF, with a
  * reduced-motion <source> showing the poster) and a div.convfig-stepper with data-count, data-steps
  * (JSON list of step texts) and data-frames-light / data-frames-dark (folders of 000.png ...).
  * Until the reader touches a control the GIF plays (or the poster shows, with reduced motion); after

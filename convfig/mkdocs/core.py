@@ -1,0 +1,351 @@
+"""One site's figures, whoever builds it (the MkDocs plugin, the Markdown extension under Zensical).
+
+``FigureSite.prepare()`` scans every page of docs_dir for ```convfig fences, checks them (the first bad
+one raises FenceError with page:line), and renders the figures the content-addressed cache lacks, in
+parallel. Files go to the site straight from the cache: ``files()`` maps each site path
+(``figures/<name>-<theme>.gif`` ...) to its cache file (``<cache>/<key>.gif``); nothing is copied
+into a second folder. ``html(src, body)`` is what one fence becomes on one page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from convfig.mkdocs import html as H
+from convfig.mkdocs.fence import Fence, FenceBlock, FenceError, check, find_fences, parse_body
+from convfig.render.cache import Cache, cache_key, render_files
+from convfig.render.types import FigureSpec
+
+__all__ = ["FigureSite", "Settings", "link_or_copy", "nav_order", "nav_titles"]
+
+FIGURES_DIR = "figures"
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_FILES = {"assets/convfig/convfig-figures.css": ASSETS / "convfig-figures.css",
+               "assets/convfig/stepper.js": ASSETS / "stepper.js"}
+PAGE_KEYS = {
+    "caption": (None, "text (escaped: shown as written)", "the sentence under the figure; never changes pixels"),
+    "stepper": (False, "`true` or `false` (default: the plugin's `stepper` option)",
+                "Prev / Play / Next buttons with a text for every step (animations)"),
+}
+
+
+@dataclass
+class Settings:
+    docs_dir: Path
+    cache_dir: Path
+    shown_docs: str = "docs"            # how docs_dir is named in messages (docs/page.md:LINE)
+    use_directory_urls: bool = True
+    md_relative: bool = False           # Zensical: paths in raw HTML are rewritten from the .md file
+    site_dir: Path | None = None        # Zensical: figures are linked into it while pages render
+    jobs: int | None = None
+    themes: tuple[str, ...] = ("light", "dark")
+    stepper: bool = False               # the default for fences without a stepper key
+    nav: Any = None
+
+
+def nav_order(nav: Any) -> list[str]:
+    """Page sources in the order of mkdocs.yml's nav (nested sections flattened).
+
+    >>> nav_order([{"Home": "index.md"}, {"A": [{"B": "b.md"}, "c.md"]}])
+    ['index.md', 'b.md', 'c.md']
+    """
+    out: list[str] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for v in item.values():
+                walk(v)
+        elif isinstance(item, list):
+            for v in item:
+                walk(v)
+
+    walk(nav or [])
+    return [p for p in out if p.endswith(".md")]
+
+
+def nav_titles(nav: Any) -> dict[str, str]:
+    """Page source -> its title in mkdocs.yml's nav.
+
+    >>> nav_titles([{"Home": "index.md"}, {"A": [{"B": "b.md"}]}])
+    {'index.md': 'Home', 'b.md': 'B'}
+    """
+    out: dict[str, str] = {}
+
+    def walk(item: Any) -> None:
+        if isinstance(item, dict):
+            for title, v in item.items():
+                if isinstance(v, str):
+                    out[v] = title
+                else:
+                    walk(v)
+        elif isinstance(item, list):
+            for v in item:
+                walk(v)
+
+    walk(nav or [])
+    return out
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` as a hard link (no second copy of the bytes), or copy it when the
+    file system cannot link; never leaves a partial file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        tmp.write_bytes(source.read_bytes())
+    os.replace(tmp, target)
+
+
+def _fill(spec: FigureSpec, root: str) -> str:
+    """Render one figure into the cache (a module-level function, so pool workers can run it)."""
+    render_files(spec, Cache(root))
+    return spec.name
+
+
+@dataclass(eq=False)
+class Placed:
+    """A checked fence on a page: where it is, what it asks for, the specs that draw it."""
+
+    src: str
+    block: FenceBlock
+    fence: Fence
+    specs: list[FigureSpec] = field(default_factory=list)
+
+
+class FigureSite:
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        self.cache = Cache(settings.cache_dir)
+        self.pages: dict[str, list[Placed]] = {}
+        self.texts: dict[str, str] = {}
+        self.current_src: str | None = None      # set by the MkDocs plugin before each page renders
+        self.titles: dict[str, str] = {}
+        self.order: list[str] = []
+        self._stepper_of: dict[str, list[FigureSpec]] = {}   # figure without stepper -> its stepper variant
+        self._meta: dict[str, dict] = {}
+        self.rendered = 0
+        self.linked: set[str] = set()
+
+    # ------------------------------------------------------------------ scanning and rendering
+
+    def where(self, src: str) -> str:
+        return posixpath.join(self.s.shown_docs, src)
+
+    def scan_page(self, src: str, text: str) -> list[Placed]:
+        placed = []
+        for block in find_fences(text):
+            fence = parse_body(block.body, self.where(src), block.start)
+            specs = check(self._with_default(fence)) if fence.kind else []
+            placed.append(Placed(src, block, fence, specs))
+        return placed
+
+    def _with_default(self, fence: Fence) -> Fence:
+        if self.s.stepper and "stepper" not in fence.key_lines and not fence.stepper:
+            return Fence(fence.page, fence.line, fence.kind, fence.show, fence.params, fence.caption, True,
+                         fence.key_lines)
+        return fence
+
+    def scan(self, pages: Mapping[str, str] | None = None) -> None:
+        """Read and check every page (``pages``: src -> text; default: every .md under docs_dir)."""
+        if pages is None:
+            docs = self.s.docs_dir
+            pages = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8")
+                     for p in sorted(docs.rglob("*.md"))}
+        self.texts = dict(pages)
+        self.pages = {src: self.scan_page(src, text) for src, text in pages.items()}
+        self.order = nav_order(self.s.nav)
+        self.titles = nav_titles(self.s.nav)
+        for src, text in pages.items():
+            if src not in self.titles:
+                m = re.search(r"^#\s+(.+?)\s*#*\s*$", text, flags=re.M)
+                self.titles[src] = m[1] if m else posixpath.splitext(posixpath.basename(src))[0]
+        self._steppers()
+
+    def _steppers(self) -> None:
+        self._stepper_of = {}
+        for p in self.placed():
+            if p.fence.kind and p.specs[0].params.get("stepper"):
+                self._stepper_of[self._base(p.specs[0])] = p.specs
+
+    def update_page(self, src: str, text: str) -> int:
+        """One page changed (serve): scan it again and render only the figures the cache lacks."""
+        self.pages[src] = self.scan_page(src, text)
+        self.texts[src] = text
+        self._steppers()
+        return self.render(self.wanted())
+
+    def placed(self) -> Iterable[Placed]:
+        for src in sorted(self.pages, key=self._rank):
+            yield from self.pages[src]
+
+    def _rank(self, src: str) -> tuple[int, str]:
+        return (self.order.index(src) if src in self.order else len(self.order), src)
+
+    @staticmethod
+    def _base(spec: FigureSpec) -> str:
+        return json.dumps([spec.kind, spec.theme, {k: v for k, v in spec.params.items() if k != "stepper"}],
+                          sort_keys=True)
+
+    def specs_for(self, specs: list[FigureSpec]) -> list[FigureSpec]:
+        """The specs a fence is drawn from: its stepper variant when any fence of the site asks for one
+        (one render serves both)."""
+        return self._stepper_of.get(self._base(specs[0]), specs)
+
+    def wanted(self) -> list[FigureSpec]:
+        seen: dict[str, FigureSpec] = {}
+        for p in self.placed():
+            for spec in self.specs_for(p.specs) if p.specs else []:
+                if spec.theme in self.s.themes:
+                    seen.setdefault(cache_key(spec), spec)
+        return list(seen.values())
+
+    def render(self, specs: list[FigureSpec]) -> int:
+        """Render what the cache lacks (in parallel); returns how many were rendered."""
+        todo = [s for s in specs if not self.cache.path(cache_key(s), "json").is_file()]
+        jobs = min(self.s.jobs or os.cpu_count() or 1, len(todo))
+        if jobs <= 1:
+            for spec in todo:
+                _fill(spec, str(self.cache.root))
+        else:
+            import multiprocessing
+
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for _ in pool.map(_fill, todo, [str(self.cache.root)] * len(todo)):
+                    pass
+        self.rendered += len(todo)
+        return len(todo)
+
+    def prepare(self, pages: Mapping[str, str] | None = None) -> dict[str, int]:
+        self.scan(pages)
+        specs = self.wanted()
+        rendered = self.render(specs)
+        return {"pages": len(self.pages), "fences": sum(len(v) for v in self.pages.values()),
+                "figures": len(specs), "rendered": rendered}
+
+    # ------------------------------------------------------------------ files
+
+    def meta(self, spec: FigureSpec) -> dict:
+        key = cache_key(spec)
+        if key not in self._meta:
+            path = self.cache.path(key, "json")
+            if not path.is_file():
+                self.render([spec])
+            self._meta[key] = json.loads(path.read_text(encoding="utf-8"))
+        return self._meta[key]
+
+    def spec_files(self, spec: FigureSpec) -> dict[str, Path]:
+        """Site path -> cache file for one figure in one theme."""
+        key, meta = cache_key(spec), self.meta(spec)
+        stem = f"{FIGURES_DIR}/{spec.name}-{spec.theme}"
+        out = {f"{stem}.{ext}": self.cache.path(key, ext) for ext in meta["files"]}
+        for i in range(int(meta.get("frame_pngs", 0))):
+            out[f"{stem}/{i:03d}.png"] = self.cache.root / f"{key}-frames" / f"{i:03d}.png"
+        return out
+
+    def files(self) -> dict[str, Path]:
+        """Every figure file of the site: site path -> cache file."""
+        out: dict[str, Path] = {}
+        for spec in self.wanted():
+            out.update(self.spec_files(spec))
+        return out
+
+    def figure_files(self, specs: list[FigureSpec]) -> H.FigureFiles:
+        metas = {s.theme: self.meta(s) for s in specs if s.theme in self.s.themes}
+        first = specs[0]
+        stem = {t: f"{FIGURES_DIR}/{first.name}-{t}" for t in metas}
+        m = metas[self.s.themes[0]]
+        durations = sorted(int(x) for x in m.get("durations_ms") or [900])
+        return H.FigureFiles(
+            name=first.name, kind=first.kind, animated=first.animated, width=int(m["width"]),
+            height=int(m["height"]), alt={t: v.get("alt", "") for t, v in metas.items()},
+            steps=[str(x) for x in m.get("steps", [])], frames=int(m.get("frames", 1)),
+            main={t: f"{stem[t]}.{'gif' if first.animated else 'png'}" for t in metas},
+            poster={t: f"{stem[t]}.png" for t in metas},
+            svg={t: f"{stem[t]}.svg" for t, v in metas.items() if "svg" in v.get("files", [])},
+            frame_dirs={t: stem[t] for t, v in metas.items() if v.get("frame_pngs")},
+            params=dict(first.params), delay_ms=max(300, durations[len(durations) // 2]),
+        )
+
+    # ------------------------------------------------------------------ HTML
+
+    def find(self, src: str, body: str, used: set[int]) -> Placed | None:
+        """The scanned fence of page ``src`` with this body (the first one not used yet)."""
+        want = body.strip("\n")
+        for p in self.pages.get(src, []):
+            if id(p) not in used and p.block.body.strip("\n") == want:
+                used.add(id(p))
+                return p
+        return None
+
+    def placed_from_body(self, src: str, body: str, line: int = 0) -> Placed:
+        """A fence the scan did not see (written by another plugin, or a page edited since)."""
+        fence = parse_body(body, self.where(src), line)
+        specs = check(self._with_default(fence)) if fence.kind else []
+        return Placed(src, FenceBlock(line, line, "", body), fence, specs)
+
+    def html(self, p: Placed, anchors: dict[str, int]) -> str:
+        links = H.Links(p.src, self.s.use_directory_urls, self.s.md_relative)
+        show = p.fence.show
+        if show == "gallery":
+            return H.gallery_html(self.gallery(), links, self.s.themes)
+        if show in ("shape-table", "reference"):
+            import markdown
+
+            text = H.shape_tables() if show == "shape-table" else H.reference_markdown(page_keys=PAGE_KEYS)
+            return markdown.markdown(text, extensions=["tables", "md_in_html", "toc"])
+        specs = self.specs_for(p.specs)
+        files = self.figure_files(specs)
+        self.link_into_site(specs)
+        base = f"fig-{files.name}"
+        anchors[base] = anchors.get(base, 0) + 1
+        anchor = base if anchors[base] == 1 else f"{base}-{anchors[base]}"
+        return H.figure_html(files, p.fence.caption, links, anchor, bool(specs[0].params.get("stepper")),
+                             self.s.themes)
+
+    def gallery(self) -> list[H.GalleryEntry]:
+        """The first use of each animation, in nav order."""
+        out, seen = [], set()
+        for p in self.placed():
+            if p.fence.kind and p.specs[0].animated:
+                specs = self.specs_for(p.specs)
+                files = self.figure_files(specs)
+                if files.name not in seen:
+                    self.link_into_site(specs)
+                    seen.add(files.name)
+                    out.append(H.GalleryEntry(files, p.fence.caption, p.src, self.titles.get(p.src, p.src)))
+        return out
+
+    def link_into_site(self, specs: list[FigureSpec]) -> None:
+        """Zensical (no plugin to hand files over): link this figure's files into site_dir now."""
+        if self.s.site_dir is None:
+            return
+        todo = dict(ASSET_FILES)
+        for spec in specs:
+            if spec.theme in self.s.themes:
+                todo.update(self.spec_files(spec))
+        for site_path, source in todo.items():
+            if site_path not in self.linked:
+                link_or_copy(source, self.s.site_dir / site_path)
+                self.linked.add(site_path)
+
+
+def check_docs(docs_dir: str | os.PathLike[str], shown: str = "docs") -> dict[str, int]:
+    """Scan and check every fence of a docs folder without MkDocs (raises FenceError)."""
+    site = FigureSite(Settings(Path(docs_dir), Path(os.environ.get("CONVFIG_CACHE", ".cache/convfig")), shown))
+    site.scan()
+    return {"pages": len(site.pages), "fences": sum(len(v) for v in site.pages.values())}
+
+
+__all__ += ["FenceError", "check_docs"]
