@@ -489,7 +489,7 @@ def test_fuzz_cli_gif_flags(tmp_path, capsys, param):
     check()
 
 
-@pytest.mark.parametrize("flag, value", [("--theme", "sepia"), ("--theme", ""), ("-o", "x.png"), ("-o", "dir/"),
+@pytest.mark.parametrize("flag, value", [("--theme", "sepia"), ("--theme", ""), ("-o", "x.txt"), ("-o", "dir/"),
                                          ("--poster", "nope/p.png")])
 def test_cli_gif_other_flags(tmp_path, capsys, flag, value):
     argv = ["gif", "--input", "5x5", "-o", str(tmp_path / "x.gif")]
@@ -604,3 +604,70 @@ def test_5_every_layer_trace_has_the_size_guard(fn):
     with pytest.raises(convfig.ConvfigError, match=r"^x: tracing .*over the memory budget"):
         fn()
     assert time.perf_counter() - t0 < FAST_S
+
+
+# every option of every command, read from the parser itself: whatever the value, no traceback; exit 0, or
+# exit 2 with one line naming the option (or the rule it broke) and no file left behind
+
+def _options():
+    from convfig.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    for command, parser in sub.choices.items():
+        if command not in FUZZED_COMMANDS:
+            continue
+        for action in parser._actions:
+            if action.option_strings and action.nargs != 0 and action.dest not in ("help", "version"):
+                yield command, tuple(action.option_strings), action.dest
+
+
+FUZZED_COMMANDS = ("shape", "gif", "figure", "render")
+
+
+OPTIONS = sorted(set(_options()))
+JUNK_FLAG_VALUES = st.one_of(
+    st.sampled_from(["", " ", "x", "-1", "0", "1e9", "nan", "5_5", "3x", "٣", "99999999999999999999", "1,2,a",
+                     "1:2:3", "-", "--", "true", "none", "x" * 300]),
+    st.text(alphabet="0123456789x-.,:;_ab", min_size=1, max_size=6))
+# a refusal may name the rule's parameter rather than the option typed (a dilation that makes the kernel too
+# large for the input is a kernel_size error)
+RELATED = {"input": ("kernel",), "padding": ("kernel",), "dilation": ("kernel",), "strides": ("kernel",),
+           "output_padding": ("strides",), "pool": ("input",), "values": ("input",), "kernel_values": ("kernel",),
+           "groups": ("channels", "filters")}
+
+
+def _base(command: str, tmp: Path) -> list[str]:
+    if command == "render":
+        cat = tmp.parent / f"{tmp.name}-cat.json"
+        cat.write_text(json.dumps(OK_CATALOGUE))
+        return ["render", "--catalogue", str(cat), "--out", str(tmp / "out"), "--cache", str(tmp / "cache"),
+                "--jobs", "1", "--quiet"]
+    if command == "shape":
+        return ["shape", "--input", "5x5", "--kernel", "3"]
+    if command == "figure":
+        return ["figure", "conv2d", "--input", "4x4", "-o", str(tmp / "x.gif")]
+    return [command, "--input", "4x4", "-o", str(tmp / "x.gif")]
+
+
+@pytest.mark.parametrize("command, flags, dest", OPTIONS, ids=[f"{c}{f[-1]}" for c, f, _ in OPTIONS])
+def test_fuzz_every_cli_option(tmp_path_factory, capsys, command, flags, dest):
+    flag = flags[-1]
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(JUNK_FLAG_VALUES)
+    def check(value):
+        tmp = tmp_path_factory.mktemp("opt")
+        argv = _base(command, tmp) + [f"{flag}={value}"]
+        t0 = time.perf_counter()
+        code = main(argv)
+        took = time.perf_counter() - t0
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and code in (0, 2), (argv, code, err)
+        if code == 2:
+            assert err.count("\n") == 1, err
+            names = (*flags, dest, dest.replace("_", "-"), *RELATED.get(dest, ()))
+            assert any(n in err for n in names), (argv, err)
+            assert not [p for p in tmp.rglob("*") if p.is_file()], (argv, "left a file behind")
+            assert took < FAST_S or "cannot write" in err, (argv, took)
+
+    check()

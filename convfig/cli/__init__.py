@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from convfig import __version__
 from convfig.cli import figure, gif, render, shape, slide_pack
-from convfig.cli.args import Parser, UsageError, error_line
+from convfig.cli.args import Parser, UsageError, error_line, os_error_line
 from convfig.errors import ConvfigError
 
 __all__ = ["build_parser", "main"]
@@ -45,3 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:         # a path the system refuses (name too long, no permission, disk full...)
+        print(os_error_line(exc, sys.argv[1:] if argv is None else argv), file=sys.stderr)
+        return 2

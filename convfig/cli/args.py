@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -22,6 +22,12 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # argparse drops a lone '--' value (`--out=--`), leaving an empty list where a string belongs
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            self.error(f"argument {'/'.join(action.option_strings)}: expected a value, got '--'")
+        return super()._get_values(action, arg_strings)
 
 
 def add_param_flags(p: argparse.ArgumentParser, keys: Iterable[str], required: Iterable[str] = ()) -> None:
@@ -49,8 +55,9 @@ def raw_params(args: argparse.Namespace, keys: Iterable[str]) -> dict[str, Any]:
 
 
 def out_path(flag: str, value: str) -> Path:
-    """A file to write: refuse a directory, a missing or read-only parent."""
+    """A file to write: refuse a directory, a missing or read-only parent, a name the system refuses."""
     path = Path(value)
+    _usable(flag, path)
     if path.is_dir():
         raise ConvfigError(f"{flag} {value}: is a directory; give a file name like conv.gif")
     parent = path.parent if str(path.parent) else Path(".")
@@ -65,6 +72,7 @@ def out_dir(flag: str, value: str) -> Path:
     """A folder to write into (created later if missing): refuse a file, a path under a file, a read-only
     folder. Nothing is created here, so a refused command leaves nothing behind."""
     path = Path(value)
+    _usable(flag, path)
     if path.exists() and not path.is_dir():
         raise ConvfigError(f"{flag} {value}: exists and is not a directory")
     base = path
@@ -75,6 +83,38 @@ def out_dir(flag: str, value: str) -> Path:
     if not os.access(base, os.W_OK):
         raise ConvfigError(f"{flag} {value}: directory {base} is not writable")
     return path
+
+
+def _usable(flag: str, path: Path) -> None:
+    """Refuse an empty path or one the system cannot even look up (a name too long, a NUL byte)."""
+    if not str(path).strip():
+        raise ConvfigError(f"{flag} {str(path)!r}: give a path")
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        if not isinstance(exc, NotADirectoryError | PermissionError):
+            raise ConvfigError(f"{flag} {_short(str(path))}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def os_error_line(exc: OSError, argv: Sequence[str]) -> str:
+    """One line for an OSError, naming the option whose value is the path the system refused."""
+    name = str(exc.filename or "")
+    flag = None
+    words = list(argv)
+    for i, w in enumerate(words):
+        opt, eq, val = w.partition("=")
+        if not eq and i + 1 < len(words):
+            val = words[i + 1]
+        if opt.startswith("-") and val and name.startswith(val):
+            flag = opt
+    where = f"{flag} {_short(name)}" if flag else _short(name) or "a file"
+    return f"convfig: error: {where}: {exc.strerror or exc}"
 
 
 def error_line(exc: BaseException) -> str:

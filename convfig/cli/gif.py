@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     format_of(args.output)
     out_path("-o", args.output)
     poster = out_path("--poster", args.poster) if args.poster else None
-    if poster is not None and format_of(poster) not in STILL_FORMATS:
+    if poster is not None and poster.suffix.lower().lstrip(".") not in STILL_FORMATS:
         raise ConvfigError(f"--poster {poster}: a poster is one picture; give a .png, .svg or .pdf file")
     layer, _ = layer_params(args)              # refuses a flag the layer does not take
     if layer == "conv":
