@@ -127,3 +127,37 @@ def test_pytorch_padding_is_keras_valid_then_cropping(n, k, s, p, op):
     crop = int(call.split("cropping=")[1][0]) if "Cropping2D" in call else 0
     assert ("Cropping2D" in call) == (p > 0)
     assert tuple(v - 2 * crop for v in valid[:2]) + (1,) == got.output_shape
+
+
+@pytest.mark.parametrize("kind, params", [
+    ("transpose-conv", {"input": "3x3", "kernel": 3, "strides": 2, "padding": 1, "output_padding": 1}),
+    ("transpose-conv", {"input": "2x3", "kernel": "3x2", "strides": "2x1", "seed": 4}),
+    ("transpose-stamps", {"input": "2x3", "strides": 2, "padding": "same", "fps": 3}),
+    ("pool", {"input": "5x6", "pool": 3, "strides": 2, "padding": "same", "mode": "average"}),
+    ("pool", {"input": "6x6"}),
+])
+def test_a_layer_figures_gif_command_gives_the_same_figure(kind, params):
+    from convfig.cli import build_parser
+    from convfig.cli.shape import layer_params
+    from convfig.layers import LAYER_KEYS, figure_for, gif_words
+    from convfig.render.registry import make_spec
+
+    spec = make_spec(kind, params)
+    words = gif_words(kind, spec.params)
+    assert words is not None
+    args = build_parser().parse_args(["gif", *words, "-o", "x.gif"])
+    layer, _ = layer_params(args)
+    got_kind, raw = figure_for(layer, {k: getattr(args, k, None) for k in (*LAYER_KEYS[layer], "seed", "fps")},
+                               args.view)
+    assert got_kind == kind and make_spec(got_kind, raw).params == spec.params
+
+
+def test_gallery_cards_give_the_layer_command():
+    from convfig.mkdocs.html import FigureFiles, cli_command
+    from convfig.render.registry import make_spec
+
+    spec = make_spec("pool", {"input": "5x5", "padding": "same", "mode": "average"})
+    files = FigureFiles(spec.name, "pool", True, 500, 300, {}, [], 9,
+                        {"light": "figures/p.gif", "dark": "figures/d.gif"}, {}, {}, {}, params=spec.params)
+    assert cli_command(files) == "convfig gif --layer average-pool --input 5x5 --padding same -o p.gif"
+    assert cli_command(files, "dark").endswith("--theme dark -o d.gif")

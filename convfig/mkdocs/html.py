@@ -146,11 +146,17 @@ def cli_command(f: FigureFiles, theme: str = "light") -> str | None:
     The CLI picks the kind from the input's rank (and channels/filters), so a figure of another kind
     gets no command. Flags and defaults come from the one parameter table (convfig.params).
     """
+    from convfig.layers import gif_words
     from convfig.params import cli_words, gif_kind
 
     params = {k: v for k, v in f.params.items() if k not in ("caption", "stepper")}
     if not f.animated or "input" not in params:
         return None
+    layer_words = gif_words(f.kind, params)       # transposed conv and pooling: convfig gif --layer ...
+    if layer_words is not None:
+        return " ".join(shlex.quote(w) for w in ["convfig", "gif", *layer_words,
+                                                 *(["--theme", theme] if theme != "light" else []),
+                                                 "-o", posixpath.basename(f.main[theme])])
     if gif_kind(len(params["input"]), params.get("channels", 1), params.get("filters", 1)) != f.kind:
         return None
     flags = cli_words(params)
