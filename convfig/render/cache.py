@@ -24,15 +24,17 @@ from convfig.render.types import FigureSpec
 
 DEFAULT_DIR = Path(".cache") / "convfig"
 NON_PIXEL_KEYS = ("caption",)          # params that never change the files
+GLUE = ("cli", "mkdocs")                # subpackages left out of the source hash
 
 
 @functools.lru_cache(maxsize=1)
 def source_hash() -> str:
-    """sha256 over the convfig package's .py files (relative path + bytes, sorted)."""
+    """sha256 over the convfig package's .py files (relative path + bytes, sorted), except the glue that
+    never changes pixels (the CLI, the MkDocs plugin / Markdown extension)."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        if "__pycache__" in path.parts:
+        if "__pycache__" in path.parts or path.relative_to(root).parts[0] in GLUE:
             continue
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")
