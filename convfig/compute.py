@@ -11,6 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from convfig.spec import ConvSpec, IntOrInts, PaddingArg, _is_int
 
 def _check_arrays(x: Any, kernel: Any, bias: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:
     """Numeric arrays (bool/int exact as int64; complex, strings, objects refused) of matching ranks."""
+    x, kernel, bias = (_fits_int64(name, a) for name, a in (("x", x), ("kernel", kernel), ("bias", bias)))
     kernel = as_numeric("kernel", kernel)
     if kernel.ndim not in (3, 4, 5):
         raise ConvfigError(f"kernel must have shape (*kernel_size, channels // groups, filters) with 1-3 "
@@ -35,7 +37,35 @@ def _check_arrays(x: Any, kernel: Any, bias: Any) -> tuple[np.ndarray, np.ndarra
     if x.ndim not in (rank + 1, rank + 2):
         raise ConvfigError(f"x must be one sample (*spatial, channels) or a batch (batch, *spatial, channels) "
                            f"with {rank} spatial axes to match the kernel, got shape {x.shape}")
-    return x, kernel, check_bias(bias, kernel.shape[-1], "filters"), rank
+    bias = check_bias(bias, kernel.shape[-1], "filters")
+    _exact_sums(x, kernel, bias)
+    return x, kernel, bias, rank
+
+
+def _fits_int64(name: str, a: Any) -> Any:
+    """Refuse unsigned 64-bit values that int64 (where integer sums are made) cannot hold."""
+    try:
+        arr = np.asarray(a) if a is not None else None
+    except (ValueError, TypeError):
+        return a                                    # as_numeric says what is wrong with it
+    if arr is not None and arr.dtype == np.uint64 and arr.size and int(arr.max()) > INT64_MAX:
+        raise ConvfigError(f"{name}: uint64 values above {INT64_MAX} cannot be summed exactly; pass floats")
+    return a
+
+
+def _exact_sums(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None) -> None:
+    """Integer inputs are summed in int64: refuse values whose sums could leave it (no silent wrap-around)."""
+    if x.dtype.kind != "i" or kernel.dtype.kind != "i" or not x.size or not kernel.size:
+        return
+    top = int(np.abs(x).max()) * int(np.abs(kernel).max()) * int(np.prod(kernel.shape[:-1]))
+    if bias is not None and bias.dtype.kind == "i" and bias.size:
+        top += int(np.abs(bias).max())
+    if top > INT64_MAX:
+        raise ConvfigError(f"x and kernel: integer sums could reach {top:.3g}, beyond int64; pass floats or "
+                           f"smaller integers")
+
+
+INT64_MAX = int(np.iinfo(np.int64).max)
 
 
 def _spec_for(x: np.ndarray, kernel: np.ndarray, strides: IntOrInts, padding: PaddingArg,
@@ -95,7 +125,14 @@ def conv(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None, *, stri
     x, kernel, bias, rank = _check_arrays(x, kernel, bias)
     batched = x.ndim == rank + 2
     spec = _spec_for(x, kernel, strides, padding, dilation_rate, groups, batched)
-    out = _conv_batch(x if batched else x[None], kernel, bias, spec)
+    try:
+        out = _conv_batch(x if batched else x[None], kernel, bias, spec)
+    except (MemoryError, ValueError) as exc:     # numpy: cannot allocate the padded input or the output
+        if isinstance(exc, ConvfigError):
+            raise
+        size = (x.shape[0] if batched else 1) * prod(spec.padded_shape) * spec.channels * x.itemsize
+        raise ConvfigError(f"x: the padded input alone needs {size / 2**30:,.1f} GiB ({exc.__class__.__name__}); "
+                           f"use a smaller input or padding") from None
     return out if batched else out[0]
 
 

@@ -77,6 +77,25 @@ def test_2_small_integer_types_are_exact(dtype):
     assert np.array_equal(tr.output, want)
 
 
+def test_2_integer_sums_never_wrap():
+    big = np.full((3, 1), 2 ** 62, np.int64)
+    with pytest.raises(convfig.ConvfigError, match=r"^x and kernel: integer sums could reach .*beyond int64"):
+        convfig.conv(big, np.full((3, 1, 1), 4, np.int64))
+    with pytest.raises(convfig.ConvfigError, match=r"^x: uint64 values above"):
+        convfig.conv(np.array([[2 ** 63 + 5], [0], [0]], np.uint64), np.ones((1, 1, 1), np.int64))
+    x, k = np.full((3, 1), 2 ** 40, np.int64), np.full((3, 1, 1), -7, np.int64)     # near the edge: exact
+    assert int(convfig.conv(x, k)[0, 0]) == 3 * 2 ** 40 * -7
+
+
+def test_5_conv_too_big_to_allocate_is_an_error():
+    t0 = time.perf_counter()
+    for padding in (10 ** 9, [(10 ** 12, 0), (0, 0)]):
+        with pytest.raises(convfig.ConvfigError, match=r"^x: the padded input alone needs .*GiB.*smaller input or "
+                                                       r"padding"):
+            convfig.conv(np.ones((3, 3, 1)), np.ones((3, 3, 1, 1)), padding=padding)
+    assert time.perf_counter() - t0 < FAST_S
+
+
 def test_3_numpy_integer_groups_everywhere():
     x, k = np.ones((5, 5, 4)), np.ones((3, 3, 2, 4))
     assert np.array_equal(convfig.conv(x, k, groups=np.int64(2)), convfig.conv(x, k, groups=2))
