@@ -149,8 +149,10 @@ class Drawn:
     def rgba_frames(self) -> Iterator[np.ndarray]:
         """Every frame as RGBA (alpha from the black/white pair; opaque when not transparent)."""
         if self.under_white is None:
+            out = np.full((self.geo.page[1], self.geo.page[0], 4), 255, np.uint8)   # one buffer, as rgb_frames
             for f in self.rgb_frames():
-                yield np.dstack([f, np.full(f.shape[:2], 255, np.uint8)])
+                out[..., :3] = f
+                yield out
             return
         for b, w in zip(self.rgb_frames(), _pages(self.under_white.frames, self.geo, (255, 255, 255))):
             yield _alpha(b, w)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import tempfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +43,9 @@ def encode(drawn: Drawn, fmt: str, opts: Options) -> bytes:
         if drawn.geo.page != drawn.geo.size:
             frames = [f.copy() for f in drawn.rgb_frames()]
         return encode_gif(frames, drawn.durations_ms, keep=drawn.rendered.palette_hint, plays=opts.plays)
-    return _pillow_animation(drawn, fmt, opts)
+    if fmt == "apng":
+        return _apng(drawn, opts)
+    return _webp(drawn, opts)
 
 
 def _png(frame: np.ndarray) -> bytes:
@@ -69,25 +73,77 @@ def _vector(drawn: Drawn, fmt: str) -> bytes:
     return pdf(lay, theme, step, g.scale, bg, view)
 
 
-def _pillow_animation(drawn: Drawn, fmt: str, opts: Options) -> bytes:
-    """Animated WebP (lossless) or APNG through Pillow, which needs every frame at once."""
+def _webp(drawn: Drawn, opts: Options) -> bytes:
+    """Animated lossless WebP through Pillow, which needs every frame at once (refused over HELD_BYTES)."""
     from PIL import Image
 
     n, (w, h) = len(drawn.rendered.frames), drawn.geo.page
     channels = 4 if drawn.under_white else 3
     if n * w * h * channels > HELD_BYTES:
-        raise ConvfigError(f"-o: a .{fmt} of {n} frames at {w}x{h} needs {n * w * h * channels / 2**30:.1f} GiB "
-                           "of frames in memory; use .mp4 or .gif, or a smaller --width")
+        raise ConvfigError(f"-o: a .webp of {n} frames at {w}x{h} needs {n * w * h * channels / 2**30:.1f} GiB "
+                           "of frames in memory; use .apng, .mp4 or .gif, or a smaller --width")
     mode = "RGBA" if drawn.under_white else "RGB"
     source = drawn.rgba_frames() if drawn.under_white else drawn.rgb_frames()
     images = [Image.fromarray(f.copy(), mode) for f in source]
     buf = io.BytesIO()
-    common = {"save_all": True, "append_images": images[1:], "duration": drawn.durations_ms, "loop": opts.plays}
-    if fmt == "webp":
-        images[0].save(buf, "WEBP", lossless=True, quality=60, method=4, **common)
-    else:
-        images[0].save(buf, "PNG", disposal=0, blend_op=0, default_image=False, **common)
+    images[0].save(buf, "WEBP", save_all=True, append_images=images[1:], duration=drawn.durations_ms,
+                   loop=opts.plays, lossless=True, quality=60, method=4)
     return buf.getvalue()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def _idat(pixels: np.ndarray) -> bytes:
+    """The zlib stream of one RGBA (sub)image as Pillow's PNG encoder filters and compresses it."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels), "RGBA").save(buf, "PNG", compress_level=1)
+    data, pos, out = buf.getvalue(), 8, []
+    while pos < len(data):
+        n, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            out.append(data[pos + 8:pos + 8 + n])
+        pos += 12 + n
+    return b"".join(out)
+
+
+def _apng(drawn: Drawn, opts: Options) -> bytes:
+    """APNG (RGBA) written frame by frame, memory two frames: frame 0 whole, then the box of what changed
+    with unchanged pixels transparent, blended over (as the GIF's delta frames); delays in ms,
+    ``num_plays`` = plays (0: forever). Transparent figures replace their box (blend source)."""
+    transparent = drawn.under_white is not None
+    frames = drawn.rgba_frames()
+    durations = drawn.durations_ms
+    w, h = drawn.geo.page
+    out = [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)),
+           _chunk(b"acTL", struct.pack(">II", len(durations), opts.plays))]
+    seq, prev = 0, None
+    for i, frame in enumerate(frames):
+        x0 = y0 = 0
+        box = frame
+        if prev is not None:
+            changed = frame.view(np.uint32)[..., 0] != prev.view(np.uint32)[..., 0]     # RGBA as one word
+            ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+            y0, y1, x0, x1 = (ys[0], ys[-1] + 1, xs[0], xs[-1] + 1) if len(ys) else (0, 1, 0, 1)
+            box = frame[y0:y1, x0:x1]
+            if not transparent:               # unchanged pixels: fully transparent, blended over the last frame
+                box = np.where(changed[y0:y1, x0:x1, None], box, 0).astype(np.uint8)
+        bh, bw = box.shape[:2]
+        out.append(_chunk(b"fcTL", struct.pack(">IIIIIHHBB", seq, bw, bh, x0, y0, min(durations[i], 65535), 1000,
+                                               0, 0 if transparent or prev is None else 1)))
+        seq += 1
+        data = _idat(box)
+        if prev is None:
+            out.append(_chunk(b"IDAT", data))
+        else:
+            out.append(_chunk(b"fdAT", seq.to_bytes(4, "big") + data))
+            seq += 1
+        prev = frame.copy()
+    out.append(_chunk(b"IEND", b""))
+    return b"".join(out)
 
 
 def mp4_repeats(durations_ms: list[int], fps: int) -> list[int]:
