@@ -3,7 +3,7 @@
 Formats, chosen by the output's extension:
 
 - animations: ``.gif`` (the project's encoder: one shared palette, delta frames), ``.webp`` (animated,
-  lossless) and ``.apng`` (Pillow), ``.mp4`` (H.264, yuv420p, even sizes, BT.709 tags: plays in browsers,
+  lossless), ``.apng`` (delta frames), ``.mp4`` (H.264, yuv420p, even sizes, BT.709 tags: plays in browsers,
   PowerPoint, Keynote and Google Slides; ffmpeg from the imageio-ffmpeg wheel), or a folder of numbered
   PNG frames (``frames_dir``) for click-through builds;
 - stills (a diagram, or an animation's last frame as its poster): ``.png``, ``.svg`` and ``.pdf``

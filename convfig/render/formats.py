@@ -1,8 +1,10 @@
 """Writers for ``convfig.render.export``: one function per file format, fed a drawn figure (``Drawn``).
 
-GIF through the project's encoder (``convfig.render.encode``); animated WebP (lossless) and APNG through
-Pillow; MP4 (H.264) through the ffmpeg binary of the imageio-ffmpeg wheel, streamed frame by frame; PNG
-(RGBA when transparent); SVG through ``canvas.svg`` and PDF through ``convfig.render.pdf``, both vector.
+GIF through the project's encoder (``convfig.render.encode``: 94 % of Pillow's GIF writer's bytes on the
+14x14 animation at 1920 wide, bench/bench_slides.py); animated lossless WebP through Pillow; APNG written
+here frame by frame (delta boxes, Pillow's PNG encoder for the pixels); MP4 (H.264) through the ffmpeg
+binary of the imageio-ffmpeg wheel, streamed frame by frame; PNG (RGBA when transparent); SVG through
+``canvas.svg`` and PDF through ``convfig.render.pdf``, both vector.
 """
 
 from __future__ import annotations
