@@ -381,3 +381,28 @@ def test_slide_pack_cli(tmp_path, capsys):
     assert main(["slide-pack", "--catalogue", str(cat), "-o", str(tmp_path / "p.zip"), "--cache",
                  str(tmp_path / "c"), "--jobs", "1"]) == 0
     assert "(1 animation as GIF and MP4" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind, params", [
+    ("conv1d", {"input": 6, "kernel": 3, "padding": "causal"}),
+    ("conv3d", {"input": "3x3x4", "kernel": 2}),
+    ("channels", {"input": "3x4", "kernel": 2, "channels": 2, "filters": 2}),
+])
+def test_custom_numbers_in_every_conv_kind(kind, params):
+    from convfig.render import fmt
+
+    spec0 = make_spec(kind, params)
+    cs = spec0.params
+    n_in = int(np.prod(cs["input"])) * cs["channels"]
+    n_k = int(np.prod(cs["kernel"])) * cs["channels"] * cs["filters"]
+    values = ",".join(str((3 * i) % 7 - 2) for i in range(n_in))
+    weights = ",".join(str(i % 3 - 1) for i in range(n_k))
+    spec = make_spec(kind, {**params, "values": values, "kernel_values": weights, "bias": "1"})
+    x = np.array([(3 * i) % 7 - 2 for i in range(n_in)], float).reshape(tuple(cs["input"]) + (cs["channels"],))
+    k = np.array([i % 3 - 1 for i in range(n_k)], float).reshape(tuple(cs["kernel"]) + (cs["channels"],
+                                                                                         cs["filters"]))
+    pad = cs["padding"]
+    want = convfig.conv(x, k, np.ones(cs["filters"]), padding=pad)
+    layout = protocol.layout_of(spec)
+    shown = sorted(layout.grid("output", len(layout.steps) - 1).values())
+    assert shown == sorted(fmt.num(v) for v in want.ravel())
