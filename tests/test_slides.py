@@ -406,3 +406,15 @@ def test_custom_numbers_in_every_conv_kind(kind, params):
     layout = protocol.layout_of(spec)
     shown = sorted(layout.grid("output", len(layout.steps) - 1).values())
     assert shown == sorted(fmt.num(v) for v in want.ravel())
+
+
+def test_slide_gif_is_the_page_frames(tmp_path):
+    """A figure placed on a 1920x1080 page: the GIF's delta frames land at the right offset."""
+    d = draw(SPEC, Options(slide=True))
+    write(SPEC, tmp_path / "s.gif", Options(slide=True))
+    im = Image.open(tmp_path / "s.gif")
+    assert im.size == (1920, 1080) and im.n_frames == 6
+    for i, page in enumerate(d.rgb_frames()):
+        im.seek(i)
+        got = np.asarray(im.convert("RGB")).astype(int)
+        assert np.abs(got - page).mean() < 1.5, i         # a shared 32-colour palette: anti-aliasing shades merge

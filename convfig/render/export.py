@@ -146,6 +146,20 @@ class Drawn:
         """Every frame as a full RGB array on the page (one buffer, updated in place: copy to keep)."""
         return _pages(self.rendered.frames, self.geo, self.bg_rgb())
 
+    def paged_frames(self) -> Any:
+        """The frames on the page as a FrameSeq (first frame + offset patches: no full copy per frame)."""
+        frames = self.rendered.frames
+        if self.geo.page == self.geo.size:
+            return frames
+        first = next(_pages(frames[:1], self.geo, self.bg_rgb())).copy()
+        if not isinstance(frames, FrameSeq):
+            return [first]
+        ox, oy = self.geo.offset
+        out = FrameSeq(first)
+        for patches in frames.patches[1:]:
+            out.append_patches([(y + oy, x + ox, p) for y, x, p in patches])
+        return out
+
     def rgba_frames(self) -> Iterator[np.ndarray]:
         """Every frame as RGBA (alpha from the black/white pair; opaque when not transparent)."""
         if self.under_white is None:

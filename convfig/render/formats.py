@@ -15,7 +15,7 @@ import struct
 import tempfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,10 +41,8 @@ def encode(drawn: Drawn, fmt: str, opts: Options) -> bytes:
     if fmt == "gif":
         from convfig.render.encode import encode_gif
 
-        frames: Any = drawn.rendered.frames
-        if drawn.geo.page != drawn.geo.size:
-            frames = [f.copy() for f in drawn.rgb_frames()]
-        return encode_gif(frames, drawn.durations_ms, keep=drawn.rendered.palette_hint, plays=opts.plays)
+        return encode_gif(drawn.paged_frames(), drawn.durations_ms, keep=drawn.rendered.palette_hint,
+                          plays=opts.plays)
     if fmt == "apng":
         return _apng(drawn, opts)
     return _webp(drawn, opts)
