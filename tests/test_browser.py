@@ -5,63 +5,22 @@ non-file request blocked. On every page: each visible image loads, no console er
 machine. Plus: search finds "stride", reduced motion shows posters, the dark theme shows dark figures,
 the step-through viewer works from the keyboard.
 
-`make site` builds site/ and site-offline/ before `make test` (.ci/run). If they are missing, this
-module builds them (locally) or fails saying so (CI). Without /usr/bin/chromium it skips locally and
-fails in CI.
+`make site` builds site/ and site-offline/ before `make test` (.ci/run). If they are missing, the
+fixtures in conftest.py build them (locally) or fail saying so (CI). Without /usr/bin/chromium the tests
+skip locally and fail in CI.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
+from conftest import ARGS  # noqa: F401  (test_playground.py imports ARGS from here)
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
+# the fixtures site, offline_site, server and browser live in conftest.py (shared with test_a11y.py)
 NAV = ["index.md", "kernels.md", "kernel-size.md", "strides.md", "padding.md", "dilation.md", "channels.md",
        "dimensions.md", "layers.md", "cheatsheet.md", "shapes.md", "gallery.md"]
-IN_CI = bool(os.environ.get("CI"))
-
-if not CHROMIUM.exists():
-    if IN_CI:
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-def _stale(site: Path) -> bool:
-    """True when a page, the config, gen/ or an asset changed after the site was built."""
-    built = (site / "index.html").stat().st_mtime
-    sources = [ROOT / "mkdocs.yml", *(ROOT / "docs").rglob("*"), *(ROOT / "gen").glob("*.py")]
-    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
-
-
-def _ensure(site: Path, offline: bool) -> Path:
-    if (site / "index.html").is_file() and (site / "figures").is_dir() and (IN_CI or not _stale(site)):
-        return site
-    if IN_CI:
-        pytest.fail(f"{site.name}/ is missing: run `make site` before `make test`", pytrace=False)
-    env = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true"}
-    env.pop("CONVFIG_OFFLINE", None)
-    if offline:
-        env["CONVFIG_OFFLINE"] = "true"
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return site
 
 
 def url_path(src: str, directory_urls: bool) -> str:
@@ -69,40 +28,6 @@ def url_path(src: str, directory_urls: bool) -> str:
     if not directory_urls:
         return f"{stem}.html"
     return "" if stem == "index" else f"{stem}/"
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    return _ensure(ROOT / "site", offline=False)
-
-
-@pytest.fixture(scope="module")
-def offline_site() -> Path:
-    return _ensure(ROOT / "site-offline", offline=True)
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://localhost:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 class Watch:
