@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -205,11 +206,33 @@ class FigureSite:
 
     def wanted(self) -> list[FigureSpec]:
         seen: dict[str, FigureSpec] = {}
-        for p in self.placed():
-            for spec in self.specs_for(p.specs) if p.specs else []:
+        lists = [self.specs_for(p.specs) for p in self.placed() if p.specs]
+        if any(p.fence.show == "examples" for p in self.placed()):
+            lists += [self.specs_for(e.specs) for e in self.examples()]
+        for specs in lists:
+            for spec in specs:
                 if spec.theme in self.s.themes:
                     seen.setdefault(cache_key(spec), spec)
         return list(seen.values())
+
+    def _with_examples(self) -> Iterable[Placed]:
+        """Every figure fence in nav order, a ``show: examples`` block standing for its figures."""
+        for p in self.placed():
+            if p.fence.show == "examples":
+                yield from (Placed(p.src, e.block, e.fence, e.specs) for e in self.examples())
+            else:
+                yield p
+
+    def examples(self) -> list[Placed]:
+        """One fence per registry kind, with the kind's defaults (so a new kind gets its example)."""
+        from convfig.render.registry import KINDS
+
+        out = []
+        for kind in KINDS:
+            body = f"kind: {kind}\ncaption: {kind} with its default parameters"
+            fence = parse_body(body, "<examples>", 0)
+            out.append(Placed("", FenceBlock(0, 0, "", body), fence, check(fence)))
+        return out
 
     def render(self, specs: list[FigureSpec]) -> int:
         """Render what the cache lacks (in parallel); returns how many were rendered."""
@@ -300,6 +323,14 @@ class FigureSite:
         show = p.fence.show
         if show == "gallery":
             return H.gallery_html(self.gallery(), links, self.s.themes)
+        if show == "examples":
+            parts = []
+            for e in self.examples():
+                code = escape(f"```convfig\n{e.block.body}\n```")
+                parts += [f'<h3 id="example-{e.fence.kind}">{e.fence.kind}</h3>',
+                          f'<pre class="convfig-example"><code>{code}</code></pre>',
+                          self.html(Placed(p.src, e.block, e.fence, e.specs), anchors)]
+            return "\n".join(parts)
         if show in ("shape-table", "reference"):
             import markdown
 
@@ -311,13 +342,14 @@ class FigureSite:
         base = f"fig-{files.name}"
         anchors[base] = anchors.get(base, 0) + 1
         anchor = base if anchors[base] == 1 else f"{base}-{anchors[base]}"
+        playground = "playground.md" if (self.s.docs_dir / "playground.md").is_file() else None
         return H.figure_html(files, p.fence.caption, links, anchor, bool(specs[0].params.get("stepper")),
-                             self.s.themes)
+                             self.s.themes, playground)
 
     def gallery(self) -> list[H.GalleryEntry]:
         """The first use of each animation, in nav order."""
         out, seen = [], set()
-        for p in self.placed():
+        for p in self._with_examples():
             if p.fence.kind and p.specs[0].animated:
                 specs = self.specs_for(p.specs)
                 files = self.figure_files(specs)

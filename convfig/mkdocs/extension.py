@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,10 @@ class ConvfigExtension(Extension):
         if not isinstance(site, FigureSite):
             options = {k: self.getConfig(k) for k in ("cache_dir", "stepper", "jobs")}
             site = standalone_site(self.getConfig("config_file"), options)
+            if self.getConfig("rerun") in ("", None) and not getattr(site, "warned", False):
+                site.warned = True      # type: ignore[attr-defined]
+                print("convfig: without `rerun: !!python/object/apply:time.time []` under this extension, "
+                      "Zensical's next build would serve cached pages and drop the figure files", file=sys.stderr)
         return site
 
     @property
@@ -220,6 +225,10 @@ class ConvfigExtension(Extension):
             out = site.html(placed, self.anchors)
         except FenceError as e:
             self.fail(e)
+            return ""
+        except Exception as e:  # noqa: BLE001  (superfences would swallow it and leave the fence as text)
+            line = placed.block.start if placed is not None else self._line_of(source)
+            self.fail(FenceError(site.where(self.src), line, f"{type(e).__name__}: {e}"))
             return ""
         if not self.plugin_mode and not self.assets_on_page:
             self.assets_on_page = True

@@ -15,7 +15,7 @@ A page asks for a computed figure with a fenced block whose language is ``convfi
 The keys are the CLI's parameter names (``convfig.params.PARAMS``) plus ``kind``; values are raw
 strings handed to the one parser (``convfig.render.registry.make_spec``), so a kind added to the
 registry works in a fence with no change here. A block that shows generated content instead of a
-figure names it with ``show:`` (``gallery``, ``shape-table``, ``reference``).
+figure names it with ``show:`` (``gallery``, ``shape-table``, ``reference``, ``examples``).
 
 A site without the plugin shows the block as a readable code block. Errors are :class:`FenceError`,
 ``"docs/page.md:LINE: key: rule"``; an unknown key suggests the nearest valid one.
@@ -47,6 +47,7 @@ SHOW = {
     "gallery": "every animation of the site, with downloads and the CLI command",
     "shape-table": "output length and zeros along one axis for many sizes, from the engine",
     "reference": "every figure kind and key with defaults and allowed values, from the registry",
+    "examples": "one figure of every kind with its defaults, next to the fence that draws it",
 }
 # the engine's messages use Keras' argument names; the fence uses the CLI's
 KERAS_NAMES = {"kernel_size": "kernel", "dilation_rate": "dilation"}
