@@ -418,3 +418,37 @@ def test_slide_gif_is_the_page_frames(tmp_path):
         im.seek(i)
         got = np.asarray(im.convert("RGB")).astype(int)
         assert np.abs(got - page).mean() < 1.5, i         # a shared 32-colour palette: anti-aliasing shades merge
+
+
+def test_site_build_offers_the_slide_pack(tmp_path):
+    """A site with ``plugins: [convfig: {slide_pack: true}]`` gets downloads/convfig-slide-pack.zip (every
+    animation of its fences; the diagram is left out), built once into the figure cache."""
+    pytest.importorskip("imageio_ffmpeg")
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        "# t\n\n[pack](downloads/convfig-slide-pack.zip)\n\n```convfig\nkind: conv1d\ninput: 4\nkernel: 2\n```\n\n"
+        "```convfig\nkind: coverage\ninput: 4x4\nkernel: 2\n```\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme:\n  name: material\n  font: false\nplugins:\n"
+                                         "  - convfig:\n      slide_pack: true\n      jobs: 1\n", encoding="utf-8")
+    env = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("CONVFIG_CACHE", None)
+    env.pop("CONVFIG_OFFLINE", None)
+
+    def build() -> Path:
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return tmp_path / "site" / "downloads" / "convfig-slide-pack.zip"
+
+    pack = build()
+    names = zipfile.ZipFile(pack).namelist()
+    assert sorted(names) == ["README.md", "conv1d-i4-k2.gif", "conv1d-i4-k2.mp4"]
+    cached = sorted((tmp_path / ".cache" / "convfig").glob("slide-pack-*.zip"))
+    assert len(cached) == 1 and cached[0].read_bytes() == pack.read_bytes()
+    stamp = cached[0].stat().st_mtime_ns
+    assert build().read_bytes() == cached[0].read_bytes() and cached[0].stat().st_mtime_ns == stamp, "warm: reused"

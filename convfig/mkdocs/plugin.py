@@ -36,6 +36,7 @@ class ConvfigConfig(base.Config):
     jobs = c.Optional(c.Type(int))                       # parallel renders (default: every core)
     themes = c.ListOfItems(c.Choice(("light", "dark")), default=["light", "dark"])
     stepper = c.Type(bool, default=False)                # step-through viewer for fences that do not say
+    slide_pack = c.Type(bool, default=False)             # a zip of every animation as GIF + MP4 at 1920x1080
 
 
 class _Linked(File):
@@ -89,6 +90,10 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         except FenceError as e:
             raise PluginError(str(e)) from None
         wanted = {**ASSET_FILES, **self.site.files()}
+        if self.config.slide_pack:          # built once into the cache (convfig.render.slides), then linked
+            from convfig.render.slides import SITE_PATH, cached_slide_pack
+
+            wanted[SITE_PATH] = cached_slide_pack(self.site.wanted(), self.site.cache.root, self.config.jobs)
         for site_path, source in wanted.items():
             if files.get_file_from_path(site_path) is None:
                 files.append(_Linked.generated(config, site_path, abs_src_path=str(source)))
