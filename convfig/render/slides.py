@@ -171,6 +171,9 @@ def cached_slide_pack(specs: Iterable[Any], cache: str | os.PathLike[str] | None
                       jobs: int | None = None) -> Path:
     """The pack of these figures as a file in the cache (``slide-pack-<key>.zip``, key = every member's
     key), built only when missing: the site build hands it to MkDocs from there."""
+    from convfig.render.export import Options, check_format
+
+    check_format("mp4", True, Options(**PACK_OPTIONS), "")      # type: ignore[arg-type]  # imageio-ffmpeg?
     todo = pack_specs(specs)
     key = hashlib.sha256(json.dumps([_key(s) for s in todo]).encode()).hexdigest()[:20]
     path = Cache(str(cache) if cache is not None else None).root / f"slide-pack-{key}.zip"
