@@ -144,8 +144,15 @@ def bench_slides_rows() -> list[tuple]:
     return bench_slides()
 
 
+def bench_playground_rows() -> list[tuple]:
+    """Playground in Chromium: redraw after a control change, page weight beyond Material, JS/Python parity."""
+    from bench_playground import bench_playground
+
+    return bench_playground()
+
+
 BENCHES = [bench_engine_rows, bench_anim2d, bench_gif_sizes, bench_transposed_gif_sizes, bench_limits_rows,
-           bench_site_rows, bench_slides_rows]
+           bench_site_rows, bench_slides_rows, bench_playground_rows]
 
 
 def main() -> int:

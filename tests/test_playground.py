@@ -9,37 +9,33 @@ output cells are read back and compared with convfig.conv.
 
 from __future__ import annotations
 
-import os
+import importlib
+import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urljoin
 
 import numpy as np
 import pytest
+import test_browser
+from playground_parity import compare, js_layers, load_engine, python_layer, random_raws
+from test_browser import Watch
 
 import convfig
 from convfig.compute import seeded
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt (apt-get install chromium)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); playground tests skipped",
-                allow_module_level=True)
-
-from playground_parity import compare, js_layers, load_engine, python_layer, random_raws  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from test_browser import ARGS  # noqa: E402
+# the browser and site fixtures: tests/conftest.py's where it has them, else test_browser's own
+for _name in ("browser", "server", "site", "offline_site"):
+    if hasattr(test_browser, _name):
+        globals()[_name] = getattr(test_browser, _name)
 
 ROOT = Path(__file__).resolve().parents[1]
 PARITY_COUNT = 2000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
+PAGE_SPECS = 20
+CAPS = {1: 64, 2: 32, 3: 8}
+PADDING_CHOICES = ("valid", "same", "causal", "full", "1", "2")
+READ_CELLS = """() => [...document.querySelectorAll('#cfp-figure [data-index]')].map(e =>
+  [e.dataset.index, e.dataset.value, e.textContent, getComputedStyle(e).visibility])"""
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +94,237 @@ def test_seed_gives_the_figures_numbers(engine_page):
             return [Array.from(e.x), Array.from(e.k)]; }""", seed)
         assert js == [x.ravel().tolist(), k.ravel().tolist()]
         assert np.array_equal(seeded(spec, seed)[0], x)
+
+
+# ---------------- the real page ----------------
+
+def _page_specs(n: int, seed: int) -> list[dict[str, str]]:
+    """n random layers the page draws (within its caps; padding among the select's choices)."""
+    rng = np.random.default_rng(seed)
+    out: list[dict[str, str]] = []
+    while len(out) < n:
+        raw = {"input": "", "kernel": "3", "strides": "1", "dilation": "1", "padding": "valid", "channels": "1",
+               "filters": "1", "groups": "1", "seed": "0", **random_raws(1, int(rng.integers(1 << 30)))[0]}
+        py = python_layer(raw)
+        if "error" in py or raw["padding"] not in PADDING_CHOICES:
+            continue
+        rank = len(py["output_shape"]) - 1
+        sizes = [int(v) for v in re.split(r"[x×\s]+", raw["input"].strip()) if v]
+        if max(sizes) > CAPS[rank] or int(raw["channels"]) > 8 or int(raw["filters"]) > 8:
+            continue
+        out.append(raw)
+    return out
+
+
+def _set_controls(page, raw: dict[str, str]) -> None:
+    """Type a layer into the page's controls, as a reader would."""
+    sizes = [v for v in re.split(r"[x×\s]+", raw["input"].strip()) if v]
+    rank = len(sizes)
+    page.select_option("#cfp-layer", str(rank))
+    for key, value in (("input", "x".join(sizes)), ("kernel", raw["kernel"]), ("strides", raw["strides"]),
+                       ("dilation", raw["dilation"])):
+        parts = value.split("x")
+        for i in range(rank):
+            page.fill(f"#cfp-{key}-{i}", parts[i] if len(parts) > 1 else parts[0])
+    for key in ("channels", "filters", "groups", "seed"):
+        page.fill(f"#cfp-{key}", raw[key])
+    page.select_option("#cfp-padding", raw["padding"])
+
+
+def _expected(raw: dict[str, str]) -> tuple[convfig.ConvSpec, np.ndarray]:
+    from convfig.params import conv_params, conv_spec
+
+    spec = conv_spec(conv_params({k: raw[k] for k in convfig.params.CONV_KEYS}))
+    x, k, _ = convfig.example(spec, int(raw["seed"]))
+    y = convfig.conv(x, k, strides=spec.strides, padding=spec.padding, dilation_rate=spec.dilation_rate,
+                     groups=spec.groups)
+    return spec, y
+
+
+def _check_drawn(cells: list, y: np.ndarray) -> None:
+    assert len(cells) == y.size, (len(cells), y.shape)
+    seen = set()
+    for index, value, text, visibility in cells:
+        idx = tuple(int(v) for v in index.split(","))
+        seen.add(idx)
+        assert float(value) == y[idx], (idx, value, y[idx])
+        assert float(text.replace("\u2212", "-")) == y[idx], (idx, text, y[idx])
+        assert visibility == "visible", idx
+    assert len(seen) == y.size
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watch = Watch(context, "http")
+    page = watch.attach(context.new_page())
+    page.goto(server + "playground/", wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status]")
+    page.watch = watch
+    yield page
+    assert not watch.errors, watch.errors
+    assert not watch.outside, watch.outside
+    context.close()
+
+
+def test_controls_draw_what_convfig_conv_computes(page):
+    ranks = Counter()
+    for raw in _page_specs(PAGE_SPECS, seed=5):
+        _set_controls(page, raw)
+        spec, y = _expected(raw)
+        ranks[spec.rank] += 1
+        assert page.get_attribute("#convfig-playground", "data-status") == "ok", page.inner_text("#cfp-refusal")
+        _check_drawn(page.evaluate(READ_CELLS), y)
+        assert page.inner_text("#cfp-output-shape") == "(None, " + ", ".join(map(str, y.shape)) + ")"
+        assert page.inner_text("#cfp-info code") == spec.keras_call()
+    assert len(ranks) == 3, ranks
+
+
+def test_url_holds_the_layer_and_the_command_reproduces_the_figure(page, server):
+    from convfig.cli import build_parser
+    from convfig.cli.args import raw_params
+    from convfig.cli.gif import KEYS
+    from convfig.params import CONV_KEYS, conv_params, gif_kind
+    from convfig.render.registry import KINDS, make_spec
+
+    url = server + "playground/#input=7x5&kernel=3x2&strides=2&padding=same&channels=2&filters=3&seed=41"
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    assert page.input_value("#cfp-input-0") == "7" and page.input_value("#cfp-input-1") == "5"
+    assert page.input_value("#cfp-kernel-1") == "2" and page.input_value("#cfp-seed") == "41"
+    command = page.inner_text("#cfp-command")
+    assert command == ("convfig gif --input 7x5 --channels 2 --filters 3 --kernel 3x2 --strides 2 --padding same "
+                       "--seed 41 -o conv.gif")
+    # what `convfig gif` would draw for that command: the same numbers as the page
+    args = build_parser().parse_args(command.split()[1:])
+    raw = raw_params(args, KEYS)
+    conv = conv_params({k: raw[k] for k in CONV_KEYS})
+    kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
+    figure = make_spec(kind, raw)
+    trace = importlib.import_module(KINDS[kind].module).compute(figure)
+    _check_drawn(page.evaluate(READ_CELLS), trace.output)
+    # a control change rewrites the address; the address alone restores the layer
+    page.fill("#cfp-strides-0", "1")
+    assert "strides=1x2" in page.evaluate("location.hash")
+    page.goto(server + "playground/" + page.evaluate("location.hash"), wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    assert page.input_value("#cfp-strides-0") == "1" and page.input_value("#cfp-strides-1") == "2"
+
+
+REFUSED = [
+    "input=9x9&kernel=3&strides=2&dilation=2",
+    "input=9x9&padding=causal",
+    "input=6x6&channels=3&groups=2",
+    "input=6x6&filters=3&channels=2&groups=2",
+    "input=4x4&kernel=5",
+    "input=8&kernel=3&dilation=4",
+    "input=5xa",
+    "input=5x5&kernel=3x3x3",
+    "input=5x5&seed=-4",
+]
+
+
+@pytest.mark.parametrize("query", REFUSED)
+def test_refusals_use_the_engine_wording(page, server, query):
+    raw = dict(part.split("=") for part in query.split("&"))
+    expected = python_layer(raw)["error"]
+    page.goto(server + "playground/#" + query, wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=refusal]")
+    assert page.inner_text("#cfp-refusal .cfp-message") == expected
+    assert not page.is_visible("#cfp-figure")
+    assert "NaN" not in page.inner_text("#convfig-playground")
+
+
+def test_size_caps_say_so_and_never_draw(page, server):
+    for query, word in (("input=33x33", "input: 33x33"), ("input=9x9x9", "input: 9x9x9"),
+                        ("input=5x5&channels=9", "channels: 9"), ("input=5&padding=900", "padded input is 1805"),
+                        ("input=24x24&kernel=7&padding=same&channels=8&filters=8", "cells")):
+        page.goto(server + "playground/#" + query, wait_until="load")
+        page.wait_for_selector("#convfig-playground[data-status=cap]")
+        assert word in page.inner_text("#cfp-refusal .cfp-message"), query
+        assert page.locator("#cfp-figure [data-index]").count() == 0 or not page.is_visible("#cfp-figure")
+
+
+def test_keyboard_steps_plays_and_announces(page, server):
+    page.goto(server + "playground/#input=5x4&kernel=3&padding=same&filters=2", wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    n = 20
+    assert page.inner_text("#cfp-counter") == f"Step {n} of {n}"
+    text = page.locator("#cfp-step-text")
+    assert text.get_attribute("aria-live") == "polite"
+    page.focus("#cfp-figure")
+    page.keyboard.press("Home")
+    assert page.inner_text("#cfp-counter") == f"Step 1 of {n}"
+    assert text.inner_text().startswith(f"Step 1 of {n}: output (0, 0) reads input rows −1 to 1, columns −1 to 1")
+    hidden = page.evaluate(READ_CELLS)
+    assert sum(v == "visible" for *_, v in hidden) == 2          # one position, two filters
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text("#cfp-counter") == f"Step 2 of {n}"
+    assert page.get_attribute("#cfp-scrub", "aria-valuetext") == f"Step 2 of {n}"
+    page.keyboard.press("End")
+    assert page.inner_text("#cfp-counter") == f"Step {n} of {n}"
+    page.focus("#cfp-play")
+    page.keyboard.press("Enter")                 # at the end, Play starts over
+    assert page.inner_text("#cfp-play") == "Pause"
+    page.wait_for_timeout(1600)
+    step = int(page.inner_text("#cfp-counter").split()[1])
+    assert 2 <= step < n
+    page.keyboard.press("Space")
+    assert page.inner_text("#cfp-play") == "Play"
+    page.focus("#cfp-scrub")
+    page.keyboard.press("ArrowLeft")
+    assert page.inner_text("#cfp-counter") == f"Step {step - 1} of {n}"
+
+
+def test_dark_palette_follows_the_site(page):
+    def colours():
+        return page.evaluate("""() => { const t = document.querySelector('#cfp-figure [data-index]');
+          return [getComputedStyle(t).color, getComputedStyle(document.body).backgroundColor]; }""")
+
+    light_text, light_bg = colours()
+    for _ in range(3):
+        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
+            break
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    dark_text, dark_bg = colours()
+
+    def luma(css: str) -> float:
+        r, g, b = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    assert luma(light_text) < 100 < luma(light_bg)
+    assert luma(dark_text) > 150 > luma(dark_bg)
+
+
+def test_offline_bundle_playground_over_file(browser, offline_site):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    watch = Watch(context, "file")
+    page = watch.attach(context.new_page())
+    page.goto((offline_site / "playground.html").resolve().as_uri() + "#input=6&kernel=3&padding=causal&seed=3",
+              wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    _, y = _expected({"input": "6", "kernel": "3", "strides": "1", "dilation": "1", "padding": "causal",
+                      "channels": "1", "filters": "1", "groups": "1", "seed": "3"})
+    _check_drawn(page.evaluate(READ_CELLS), y)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, "page wider than a phone"
+    assert not watch.errors, watch.errors
+    assert not watch.outside, watch.outside
+    context.close()
+
+
+def test_figures_open_in_the_playground_with_their_numbers(page, server):
+    hrefs = []
+    for src in ("padding/", "strides/", "channels/", "dimensions/"):
+        page.goto(server + src, wait_until="load")
+        hrefs += [(src, h) for h in page.eval_on_selector_all(
+            "figure.convfig-figure a.convfig-playground-link", "els => els.map(e => e.getAttribute('href'))")]
+    assert len(hrefs) >= 10, hrefs
+    kinds_seen = set()
+    for src, href in hrefs[::3]:
+        page.goto(urljoin(server + src, href), wait_until="load")      # where the link leads
+        page.wait_for_selector("#convfig-playground[data-status=ok]")
+        raw = dict(part.split("=") for part in href.split("#", 1)[1].split("&"))
+        spec, y = _expected(raw)
+        kinds_seen.add((spec.rank, spec.channels > 1 or spec.filters > 1))
+        _check_drawn(page.evaluate(READ_CELLS), y)
+    assert len(kinds_seen) >= 2, kinds_seen

@@ -97,7 +97,7 @@ def _a(value: object) -> str:
 
 
 def figure_html(f: FigureFiles, caption: str, links: Links, anchor: str, stepper: bool,
-                themes: Sequence[str] = ("light", "dark")) -> str:
+                themes: Sequence[str] = ("light", "dark"), playground: str | None = None) -> str:
     """The <figure> for one fence; caption and alt text are escaped (they are text, never HTML)."""
     out = [f'<figure class="convfig-figure" id="{_a(anchor)}" data-kind="{_a(f.kind)}">']
     for theme in themes:
@@ -121,9 +121,42 @@ def figure_html(f: FigureFiles, caption: str, links: Links, anchor: str, stepper
             '<span class="convfig-counter">Animation playing</span>'
             '<p class="convfig-step-text" aria-live="polite"></p></div>'
         )
-    out.append(f"<figcaption>{html.escape(caption)}{downloads_html(f, links, themes)}</figcaption>")
+    state = playground_state(f.kind, f.params) if playground else None
+    more = (f' <a class="convfig-playground-link" href="{_a(links.page(playground) + state)}" data-search-exclude>'
+            "Open in playground</a>" if playground and state else "")
+    out.append(f"<figcaption>{html.escape(caption)}{downloads_html(f, links, themes)}{more}</figcaption>")
     out.append("</figure>")
     return "\n".join(out)
+
+
+PLAYGROUND_KINDS = ("conv1d", "conv2d", "conv3d", "channels")
+PLAYGROUND_KEYS = ("input", "kernel", "strides", "padding", "dilation", "groups", "channels", "filters", "seed")
+
+
+def playground_state(kind: str, params: Mapping[str, Any]) -> str | None:
+    """The playground address (``#input=7x7&kernel=3&...``, the CLI's keys and syntax) of a conv figure, or
+    None when the playground cannot show its numbers (another kind, named examples or given values).
+
+    >>> playground_state("conv2d", {"input": [7, 7], "kernel": [3, 3], "strides": [2, 2], "padding": "same"})
+    '#input=7x7&kernel=3&strides=2&padding=same'
+    """
+    if kind not in PLAYGROUND_KINDS or params.get("example", "random") != "random":
+        return None
+    if any(params.get(k) is not None for k in ("values", "kernel_values", "bias")):
+        return None
+    parts = []
+    for key in PLAYGROUND_KEYS:
+        if key not in params:
+            continue
+        v = params[key]
+        if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)):
+            text = ",".join(f"{b}:{a}" for b, a in v)         # per-axis (before, after) padding
+        elif isinstance(v, (list, tuple)):
+            text = "x".join(str(i) for i in (v[:1] if key != "input" and len(set(v)) == 1 else v))
+        else:
+            text = str(v)
+        parts.append(f"{key}={text}")
+    return "#" + "&".join(parts)
 
 
 def downloads_html(f: FigureFiles, links: Links, themes: Sequence[str], both: bool = False) -> str:

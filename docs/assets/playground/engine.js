@@ -71,7 +71,11 @@
     let items;
     if (Array.isArray(value)) items = value.slice();
     else if (typeof value === "string") {
-      items = value.trim().toLowerCase().replace(/×/g, "x").split(/[x,\s]+/).filter((p) => p);
+      const text = value.trim().toLowerCase().replace(/×/g, "x");
+      if (!/^[0-9]+(?:\s*[x,]\s*[0-9]+|\s+[0-9]+)*$/.test(text)) {     // '3x' is not 3
+        throw paramError(key, value, "expected positive integers joined by 'x', like 5 or 5x5 or 4x4x4");
+      }
+      items = text.split(/[x,\s]+/).filter((p) => p);
     } else items = [value];
     let sizes;
     try {
@@ -343,6 +347,10 @@
     if (Math.max(...spec.input) > side) {
       return `input: ${size} is larger than the playground draws (at most ${side} per axis in ${spec.rank}D); ` +
         "use a smaller input, or `convfig gif` for a bigger figure";
+    }
+    if (Math.max(...spec.padded) > 2 * side) {
+      return `padding: the padded input is ${spec.padded.join("x")}, larger than the playground draws (at most ` +
+        `${2 * side} per axis in ${spec.rank}D); use less padding or a smaller kernel_size or dilation_rate`;
     }
     if (spec.channels > LIMITS.maxChannels) {
       return `channels: ${spec.channels} is more than the playground draws (at most ${LIMITS.maxChannels}); ` +

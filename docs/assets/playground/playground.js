@@ -201,11 +201,17 @@
     timings.start = performance.now();
     stop();
     let layer;
-    let message = null, kind = "refusal";
+    let message = null, kind = "refusal", heading = "Keras refuses this layer";
     try {
+      try {
+        E.parseParams(raw);
+      } catch (e) {
+        heading = "Not a value this parameter takes";
+        throw e;
+      }
       layer = E.layer(raw);
       message = E.checkBudget(layer.spec);
-      if (message) kind = "cap";
+      if (message) [kind, heading] = ["cap", "Too big for the page"];
     } catch (e) {
       if (!(e instanceof E.ConvfigError)) throw e;
       message = e.message;
@@ -215,8 +221,7 @@
     if (message) {
       refusal.hidden = false;
       refusal.className = "cfp-refusal cfp-" + kind;
-      refusal.innerHTML = `<strong>${kind === "cap" ? "Too big for the page" : "Keras refuses this layer"}` +
-        `</strong><span class="cfp-message">${esc(message)}</span>` +
+      refusal.innerHTML = `<strong>${heading}</strong><span class="cfp-message">${esc(message)}</span>` +
         (kind === "cap" ? "<span class=\"cfp-hint\">This limit is the playground's, not Keras's: the page " +
           "stays responsive. The engine and <code>convfig gif</code> go further.</span>" : "");
       $("cfp-result").hidden = true;
@@ -278,44 +283,40 @@
   }
 
   // ---------------- drawing ----------------
-  function panel(title, rows, cols, cell, body, extraClass, label, bare) {
-    const L = bare ? 0 : rows > 1 ? 20 : 4, T = bare ? 0 : 16;
-    const w = L + cols * cell + 3, h = T + rows * cell + 3;
-    return `<div class="cfp-panel ${extraClass || ""}"><div class="cfp-cap">${title}</div>` +
-      `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(label)}">` +
-      `<g transform="translate(${L + 1},${T + 1})">${body}</g></svg></div>`;
-  }
-  function ticks(rows, cols, cell, rowName, colName) {
-    let s = "";
-    for (let c = 0; c < cols; c++) {
-      const v = colName(c);
-      if (v !== null) s += `<text class="cfp-tick" x="${c * cell + cell / 2}" y="-5">${v}</text>`;
-    }
-    if (rows > 1) {
-      for (let r = 0; r < rows; r++) {
-        const v = rowName(r);
-        if (v !== null) s += `<text class="cfp-tick cfp-rtick" x="-5" y="${r * cell + cell / 2 + 4}">${v}</text>`;
+  // One grid panel: SVG graphics (fills, grid lines, hatched padding, the window) under an HTML grid of the
+  // numbers. (Chromium lays out HTML text about 2.5x faster than SVG <text>: this keeps a redraw in a frame.)
+  function panel(o) {
+    const L = o.ticks && o.rows > 1 ? 22 : 0, T = o.ticks ? 16 : 0;
+    const w = o.cols * o.cell, h = o.rows * o.cell, grid = `repeat(${o.cols},${o.cell}px)`;
+    let tick = "";
+    if (o.ticks) {
+      tick += `<div class="cfp-tx" style="left:${L}px;grid-template-columns:${grid}">`;
+      for (let c = 0; c < o.cols; c++) tick += `<span>${o.ticks.col(c) ?? ""}</span>`;
+      tick += "</div>";
+      if (o.rows > 1) {
+        tick += `<div class="cfp-ty" style="top:${T}px;width:${L - 5}px;grid-auto-rows:${o.cell}px;` +
+          `line-height:${o.cell}px">`;
+        for (let r = 0; r < o.rows; r++) tick += `<span>${o.ticks.row(r) ?? ""}</span>`;
+        tick += "</div>";
       }
     }
-    return s;
-  }
-  function cellText(x, y, cell, v, attrs) {
-    const t = num(v);
-    const small = t.length >= 4 ? " cfp-small-text" : "";
-    return `<text class="cfp-v${small}"${attrs || ""} x="${x + cell / 2}" y="${y + cell / 2 + 4.5}">${t}</text>`;
+    return `<div class="cfp-panel ${o.cls}"><div class="cfp-cap">${o.title}</div>` +
+      `<div class="cfp-box" role="img" aria-label="${esc(o.label)}" style="width:${L + w + 1}px;` +
+      `height:${T + h + 1}px">${tick}<svg class="cfp-svg" style="left:${L}px;top:${T}px" width="${w + 1}" ` +
+      `height="${h + 1}" aria-hidden="true"><g transform="translate(0.5,0.5)">${o.svg}</g></svg>` +
+      `<div class="cfp-nums${o.cell < 28 ? " cfp-tight" : ""}" style="left:${L}px;top:${T}px;` +
+      `grid-template-columns:${grid};grid-auto-rows:${o.cell}px;line-height:${o.cell}px">${o.nums}</div></div></div>`;
   }
   // one path for the lines of a rows x cols grid
-  function gridPath(rows, cols, cell, x0, y0) {
+  function gridPath(rows, cols, cell) {
     let p = "";
-    for (let r = 0; r <= rows; r++) p += `M${x0} ${y0 + r * cell}h${cols * cell}`;
-    for (let c = 0; c <= cols; c++) p += `M${x0 + c * cell} ${y0}v${rows * cell}`;
+    for (let r = 0; r <= rows; r++) p += `M0 ${r * cell}h${cols * cell}`;
+    for (let c = 0; c <= cols; c++) p += `M${c * cell} 0v${rows * cell}`;
     return `<path class="cfp-grid" d="${p}"/>`;
   }
-  // single characters (the input's 0-4) of one row in one <text>: each glyph placed by the x list
-  function rowText(xs, y, cell, chars, cls) {
-    if (!xs.length) return "";
-    return `<text class="cfp-v ${cls}" x="${xs.map((x) => x * cell + cell / 2).join(" ")}" ` +
-      `y="${y * cell + cell / 2 + 4.5}">${chars.join("")}</text>`;
+  function numSpan(v, attrs) {
+    const t = num(v);
+    return `<span${t.length >= 4 ? ' class="cfp-s"' : ""}${attrs || ""}>${t}</span>`;
   }
 
   function draw(layer, tr) {
@@ -323,61 +324,51 @@
     const big = Math.max(d.Wp, d.ow) > 18;
     const cell = big ? 24 : 30, kcell = 26;
     const rank = s.rank;
+    const rowLabel = (before, n) => (r) => (r - before >= 0 && r - before < n ? r - before : null);
     let html = "";
     // input: one panel per channel (and per padded depth slice in 3D); hatched padding under the real cells
     let inputs = "";
     const inPanels = [];
     const anyPad = d.Dp !== d.D || d.Hp !== d.H || d.Wp !== d.W;
+    const inTicks = { row: rowLabel(d.ph, d.H), col: rowLabel(d.pw, d.W) };
     for (let c = 0; c < d.C; c++) {
       for (let z = 0; z < d.Dp; z++) {
         const realZ = z - d.pd, padSlice = realZ < 0 || realZ >= d.D;
-        let body = ticks(d.Hp, d.Wp, cell, (r) => (r - d.ph >= 0 && r - d.ph < d.H ? r - d.ph : null),
-          (cc) => (cc - d.pw >= 0 && cc - d.pw < d.W ? cc - d.pw : null));
-        if (anyPad) body += `<rect class="cfp-pad" width="${d.Wp * cell}" height="${d.Hp * cell}"/>`;
+        let svg = anyPad ? `<rect class="cfp-pad" width="${d.Wp * cell}" height="${d.Hp * cell}"/>` : "";
         if (!padSlice) {
-          body += `<rect class="cfp-in" x="${d.pw * cell}" y="${d.ph * cell}" width="${d.W * cell}" ` +
-            `height="${d.H * cell}"/>`;
+          const area = `x="${d.pw * cell}" y="${d.ph * cell}" width="${d.W * cell}" height="${d.H * cell}"`;
+          svg += (anyPad ? `<rect class="cfp-bg" ${area}/>` : "") + `<rect class="cfp-in" ${area}/>`;
         }
-        body += gridPath(d.Hp, d.Wp, cell, 0, 0);
+        svg += gridPath(d.Hp, d.Wp, cell) + `<g class="cfp-win"></g>`;
+        let nums = "";
         for (let y = 0; y < d.Hp; y++) {
-          const realXs = [], realChars = [], padXs = [];
           const padRow = padSlice || y < d.ph || y >= d.ph + d.H;
           for (let x = 0; x < d.Wp; x++) {
-            if (padRow || x < d.pw || x >= d.pw + d.W) padXs.push(x);
-            else {
-              realXs.push(x);
-              realChars.push(num(tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c]));
-            }
+            nums += padRow || x < d.pw || x >= d.pw + d.W ? '<span class="cfp-p">0</span>'
+              : `<span>${num(tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c])}</span>`;
           }
-          body += rowText(realXs, y, cell, realChars, "cfp-inv") + rowText(padXs, y, cell, padXs.map(() => "0"), "cfp-padv");
         }
-        body += `<g class="cfp-win"></g>`;
         const title = (d.C > 1 ? `channel ${c}` : "input") + (rank === 3 ? ` · depth ${realZ}${padSlice ? " (padding)" : ""}` : "");
         inPanels.push({ c, z });
-        inputs += panel(title, d.Hp, d.Wp, cell, body, "cfp-input-panel",
-          `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}`);
+        inputs += panel({ title, rows: d.Hp, cols: d.Wp, cell, svg, nums, cls: "cfp-input-panel", ticks: inTicks,
+          label: `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}` });
       }
     }
     html += section("Input, padded", inputs, anyPad ? "Hatched cells are padding zeros. Numbers above and left " +
       "count the real input from 0." : "No padding. Numbers above and left count the input from 0.");
     // kernels: one group per filter, one panel per channel of its group (and per kernel depth in 3D)
     let kernels = "";
+    const kSvg = `<rect class="cfp-k" width="${d.kw * kcell}" height="${d.kh * kcell}"/>` + gridPath(d.kh, d.kw, kcell);
     for (let f = 0; f < d.F; f++) {
       let group = "";
       const c0 = Math.floor(f / d.fg) * d.cg;
       for (let c = 0; c < d.cg; c++) {
         for (let a = 0; a < d.kd; a++) {
-          let body = `<rect class="cfp-k" width="${d.kw * kcell}" height="${d.kh * kcell}"/>` +
-            gridPath(d.kh, d.kw, kcell, 0, 0);
-          for (let b = 0; b < d.kh; b++) {
-            for (let cc = 0; cc < d.kw; cc++) {
-              const q = (a * d.kh + b) * d.kw + cc;
-              body += cellText(cc * kcell, b * kcell, kcell, tr.k[(q * d.cg + c) * d.F + f]);
-            }
-          }
+          let nums = "";
+          for (let q = a * d.kh * d.kw; q < (a + 1) * d.kh * d.kw; q++) nums += numSpan(tr.k[(q * d.cg + c) * d.F + f]);
           const title = `ch ${c0 + c}` + (rank === 3 ? ` · depth ${a}` : "");
-          group += panel(title, d.kh, d.kw, kcell, body, "cfp-kernel-panel", `weights of filter ${f} for channel ` +
-            `${c0 + c}`, true);
+          group += panel({ title, rows: d.kh, cols: d.kw, cell: kcell, svg: kSvg, nums, cls: "cfp-kernel-panel",
+            label: `weights of filter ${f} for channel ${c0 + c}` });
         }
       }
       kernels += `<div class="cfp-filter"><div class="cfp-cap cfp-filter-cap">filter ${f}</div>` +
@@ -387,24 +378,23 @@
       d.F > 1 || d.C > 1 ? "Each filter has one weight slice per input channel it reads." : "");
     // outputs: one panel per filter (and per output depth slice in 3D); each number carries its index and value
     let outputs = "";
+    const outSvg = `<path class="cfp-done"/><g class="cfp-cur"></g>` +
+      `<rect class="cfp-outline" width="${d.ow * cell}" height="${d.oh * cell}"/>`;
+    const outTicks = { row: (r) => r, col: (c) => c };
     for (let f = 0; f < d.F; f++) {
       for (let z = 0; z < d.od; z++) {
-        let body = ticks(d.oh, d.ow, cell, (r) => r, (cc) => cc) + `<path class="cfp-done"/><g class="cfp-cur"></g>` +
-          `<rect class="cfp-outline" width="${d.ow * cell}" height="${d.oh * cell}"/>`;
-        for (let y = 0; y < d.oh; y++) {      // one <text> per row, one <tspan> per output cell
-          body += `<text class="cfp-v" y="${y * cell + cell / 2 + 4.5}">`;
+        let nums = "";
+        for (let y = 0; y < d.oh; y++) {
           for (let x = 0; x < d.ow; x++) {
-            const p = (z * d.oh + y) * d.ow + x;
-            const v = tr.output[p * d.F + f], t = num(v);
+            const v = tr.output[((z * d.oh + y) * d.ow + x) * d.F + f];
             const index = (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(",");
-            body += `<tspan${t.length >= 4 ? ' class="cfp-small-text"' : ""} x="${x * cell + cell / 2}" ` +
-              `data-index="${index}" data-value="${v}">${t}</tspan>`;
+            nums += numSpan(v, ` data-index="${index}" data-value="${v}"`);
           }
-          body += "</text>";
         }
         const title = `filter ${f}` + (rank === 3 ? ` · depth ${z}` : "");
-        outputs += panel(title, d.oh, d.ow, cell, body, "cfp-output-panel", `output of filter ${f}` +
-          (rank === 3 ? `, depth ${z}` : "") + `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}`);
+        outputs += panel({ title, rows: d.oh, cols: d.ow, cell, svg: outSvg, nums, cls: "cfp-output-panel",
+          ticks: outTicks, label: `output of filter ${f}` + (rank === 3 ? `, depth ${z}` : "") +
+          `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}` });
       }
     }
     html += section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, "");

@@ -1,0 +1,158 @@
+"""The playground in Chromium: redraw time after a control change, page weight, JS/Python parity.
+
+- redraw: Conv2D 16x16, 3 channels, 4 filters, padding same; a control is changed (seed, padding,
+  kernel_size, strides in turn) and the page redraws everything (engine, facts, SVG). Measured in the
+  page: from the input event to a forced style + layout of the new figure (the synchronous work of one
+  frame), and to the next animation frame; plus the main thread's CPU time per change (DevTools
+  Performance.TaskDuration in thread ticks), which another process's load does not inflate as much.
+- weight: every byte the playground page loads, minus Material's own assets (its bundle, its stylesheets,
+  its search worker and index), uncompressed as served and gzip'd.
+- parity: 2,000 random layers through docs/assets/playground/engine.js and the Python engine
+  (tests/playground_parity.py), counted.
+
+Needs site/ (built here if missing) and /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update"]
+LAYER = "#input=16x16&kernel=3&strides=1&padding=same&dilation=1&groups=1&channels=3&filters=4&seed=0"
+REDRAW_GOAL_MS = 16.0
+WEIGHT_GOAL = 150 * 1024
+CHANGES = 40
+
+# one control change, timed in the page: [sync ms (event -> layout done), ms to the next frame]
+CHANGE = """async (i) => {
+  const steps = [['cfp-seed', String(i + 1)], ['cfp-padding', i % 8 < 4 ? 'valid' : 'same'],
+                 ['cfp-kernel-0', i % 6 < 3 ? '2' : '3'], ['cfp-strides-1', i % 10 < 5 ? '2' : '1']];
+  const [id, value] = steps[i % steps.length];
+  const el = document.getElementById(id);
+  const t0 = performance.now();
+  el.value = value;
+  el.dispatchEvent(new Event('input', {bubbles: true}));
+  document.getElementById('cfp-figure').getBoundingClientRect();
+  const t1 = performance.now();
+  await new Promise((r) => requestAnimationFrame(() => r()));
+  const t2 = performance.now();
+  return [t1 - t0, t2 - t0, document.getElementById('convfig-playground').dataset.status];
+}"""
+
+
+def _site() -> Path:
+    site = ROOT / "site"
+    if not (site / "playground" / "index.html").is_file():
+        env = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
+        env.pop("CONVFIG_OFFLINE", None)
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
+                       env=env, check=True, capture_output=True)
+    return site
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _material(url: str) -> bool:
+    """Material's own assets: its JavaScript bundle and workers, its stylesheets, the search index."""
+    path = url.split("?")[0]
+    return "/assets/javascripts/" in path or "/assets/stylesheets/" in path or "/search/" in path
+
+
+def bench_playground() -> list[tuple]:
+    if not Path(CHROMIUM).exists():
+        return [("playground", 0.0, "-", f"skipped: {CHROMIUM} missing")]
+    from playground_parity import compare, js_layers, load_engine, python_layer, random_raws
+    from playwright.sync_api import sync_playwright
+
+    site = _site()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://localhost:{httpd.server_address[1]}/"
+    rows: list[tuple] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            # page weight: a fresh context, every response body
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            sizes: dict[str, bytes] = {}
+            page.on("response", lambda r: sizes.setdefault(r.url, r.body() if r.ok else b""))
+            page.goto(base + "playground/" + LAYER, wait_until="networkidle")
+            page.wait_for_selector("#convfig-playground[data-status=ok]")
+            ours = {u: b for u, b in sizes.items() if not _material(u)}
+            raw_bytes = sum(len(b) for b in ours.values())
+            gz = sum(len(gzip.compress(b, 9)) for b in ours.values())
+            material = sum(len(b) for u, b in sizes.items() if _material(u))
+            own = sum(len(b) for u, b in ours.items() if "/assets/playground/" in u)
+            rows.append(("playground page weight beyond Material", raw_bytes, "B",
+                         f"{len(ours)} files ({own:,} B the playground's own JS+CSS), gzip {gz:,} B; Material's "
+                         f"{material:,} B not counted; goal <= {WEIGHT_GOAL:,} B -> "
+                         + ("MET" if raw_bytes <= WEIGHT_GOAL else "MISSED")))
+            context.close()
+            # redraw after a control change
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+            page.goto(base + "playground/" + LAYER, wait_until="load")
+            page.wait_for_selector("#convfig-playground[data-status=ok]")
+
+            def task_ms() -> float:
+                metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+                return metrics["TaskDuration"] * 1e3
+
+            sync, frame, cpu = [], [], []
+            for i in range(CHANGES):
+                page.wait_for_timeout(30)
+                before = task_ms()
+                s, f, status = page.evaluate(CHANGE, i)
+                cpu.append(task_ms() - before)
+                assert status == "ok", status
+                if i >= 4:            # the first few warm the JIT
+                    sync.append(s)
+                    frame.append(f)
+            med = statistics.median(sync)
+            load = os.getloadavg()[0]
+            rows.append(("redraw Conv2D 16x16 c3 f4 (event -> layout)", med, "ms",
+                         f"median of {len(sync)} changes (min {min(sync):.1f}); load avg {load:.1f} on "
+                         f"{os.cpu_count()} cores; goal <= {REDRAW_GOAL_MS:g} -> "
+                         + ("MET" if med <= REDRAW_GOAL_MS else "MISSED")))
+            rows.append(("redraw, event -> next animation frame", statistics.median(frame), "ms",
+                         f"min {min(frame):.1f}"))
+            rows.append(("redraw, main-thread CPU per change", statistics.median(cpu[4:]), "ms",
+                         f"min {min(cpu[4:]):.1f} (DevTools TaskDuration, thread ticks)"))
+            context.close()
+            # parity
+            page = browser.new_page()
+            load_engine(page)
+            raws = random_raws(2000, seed=0)
+            js = js_layers(page, raws)
+            agree = sum(not compare(r, python_layer(r), j) for r, j in zip(raws, js))
+            refused = sum("error" in j for j in js)
+            rows.append(("parity JS vs Python, random layers", agree, "of 2000",
+                         f"{refused} of them refusals; goal 2000/2000 -> " + ("MET" if agree == 2000 else "MISSED")))
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return rows
+
+
+if __name__ == "__main__":
+    for row in bench_playground():
+        print(row)
