@@ -287,7 +287,9 @@ def shape_tables() -> str:
 
 _ALLOWED = {"sizes": "integers joined by `x`: `8`, `5x5`, `4x4x4`", "axis": "one integer, or one per axis: `3`, `3x1`",
             "padding": "`valid`, `same`, `causal` (1D), `full`, an integer, or `before:after` per axis",
-            "count": "an integer", "int": "an integer", "text": "text (escaped: shown as written)"}
+            "count": "an integer", "int": "an integer", "text": "text (escaped: shown as written)",
+            "numbers": "numbers: rows split by `;`, numbers by `,` (`0,1;2,3`), one number for all, a `.npy`/`.csv` "
+                       "file; kernel_values also `sobel-x`, `sobel-y`, `blur`, `sharpen`, `laplacian`, `identity`"}
 
 
 def _shown(value: Any) -> str:
