@@ -343,7 +343,7 @@ class FigureSite:
         anchors[base] = anchors.get(base, 0) + 1
         anchor = base if anchors[base] == 1 else f"{base}-{anchors[base]}"
         playground = "playground.md" if (self.s.docs_dir / "playground.md").is_file() else None
-        return H.figure_html(files, p.fence.caption, links, anchor, bool(specs[0].params.get("stepper")),
+        return H.figure_html(files, p.fence.caption, links, anchor, bool(p.specs[0].params.get("stepper")),
                              self.s.themes, playground)
 
     def gallery(self) -> list[H.GalleryEntry]:
