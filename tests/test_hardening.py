@@ -669,8 +669,9 @@ def _base(command: str, tmp: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("command, flags, dest", OPTIONS, ids=[f"{c}{f[-1]}" for c, f, _ in OPTIONS])
-def test_fuzz_every_cli_option(tmp_path_factory, capsys, command, flags, dest):
+def test_fuzz_every_cli_option(tmp_path_factory, capsys, monkeypatch, command, flags, dest):
     flag = flags[-1]
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))     # a junk relative path (--cache=1.2) lands here
 
     @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(JUNK_FLAG_VALUES)
