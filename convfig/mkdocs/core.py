@@ -115,6 +115,14 @@ def _fill(spec: FigureSpec, root: str) -> str:
     return spec.name
 
 
+def _cost(spec: FigureSpec) -> int:
+    """A rough rendering cost: animations by their input size (frames grow with it), diagrams last."""
+    size = 1
+    for n in spec.params.get("input") or [1]:
+        size *= int(n) if isinstance(n, int) else 1
+    return size * (100 if spec.animated else 1)
+
+
 @dataclass(eq=False)
 class Placed:
     """A checked fence on a page: where it is, what it asks for, the specs that draw it."""
@@ -237,6 +245,7 @@ class FigureSite:
     def render(self, specs: list[FigureSpec]) -> int:
         """Render what the cache lacks (in parallel); returns how many were rendered."""
         todo = [s for s in specs if not self.cache.path(cache_key(s), "json").is_file()]
+        todo.sort(key=_cost, reverse=True)          # the longest first: the workers finish together
         jobs = min(self.s.jobs or os.cpu_count() or 1, len(todo))
         if jobs <= 1:
             for spec in todo:
