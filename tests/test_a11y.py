@@ -1,8 +1,9 @@
 """Accessibility, measured in Chromium on the built site (issue 14).
 
 - axe-core (bundled by axe-playwright-python; rule sets wcag2a, wcag2aa, wcag21aa) finds no violation on
-  any page of the built site, in the light and the dark scheme, nor with the search results open or a
-  step-through viewer showing its step text. Pages are found in site/, so a new page is covered as is.
+  any page of the built site, in the light and the dark scheme, nor with the search results open or the
+  step-through viewers showing their step text, one button focused and one hovered. Pages are found in
+  site/, so a new page is covered as is.
 - Reflow (WCAG 1.4.10) at 320 CSS px: nothing sticks out of the viewport unless it sits in a box that
   scrolls by itself (code, tables, figures); figures stay at >= 70 % of their drawn size; step-through
   buttons stay inside the viewport and at least 24 px square-ish targets.
@@ -77,6 +78,10 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, server, site, axe, sch
     page.evaluate("() => document.querySelectorAll('.convfig-stepper .convfig-next').forEach(b => b.click())")
     assert page.locator(".convfig-step-text").first.inner_text().strip()
     found[f"{rel} (viewers on step 1)"] = _violations(axe, page)
+    page.add_style_tag(content=NO_MOTION)  # colours judged once Material's 125 ms transition would have ended
+    page.locator(".convfig-stepper .convfig-next").first.focus()
+    page.locator(".convfig-stepper .convfig-prev").first.hover()
+    found[f"{rel} (Next focused, Prev hovered)"] = _violations(axe, page)
     page.goto(server, wait_until="load")
     page.locator(".md-search__input").first.click()
     page.keyboard.type("stride")
