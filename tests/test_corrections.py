@@ -26,6 +26,16 @@ def test_4g_two_digit_negatives_keep_the_cell_font(params):
         assert any(it.text.startswith(fmt.MINUS) and len(it.text) == 3 for it in cells)   # really has −NN
 
 
+@pytest.mark.parametrize("params", [{"input": "5x5", "channels": 3, "filters": 2},          # outputs down to −19
+                                    {"input": "5x5", "channels": 2, "filters": 3, "strides": 2, "padding": "same"}])
+def test_4g_channels_figure_keeps_the_cell_font_for_two_digit_negatives(params):
+    lay = protocol.layout_of(make_spec("channels", params))
+    last = len(lay.steps) - 1
+    cells = [it for it in lay.keyed(last) if isinstance(it, Box) and it.key[0] in ("input", "output") and it.text]
+    assert any(it.text.startswith(fmt.MINUS) and len(it.text) == 3 for it in cells)
+    assert {it.size for it in cells} == {FONT_CELL}
+
+
 @pytest.mark.parametrize("params", [{"input": "7x7", "kernel": 3, "padding": "same"},
                                     {"input": "5x6", "kernel": 4, "padding": "same"},
                                     {"input": "5x5", "kernel": 3, "padding": 2},

@@ -106,11 +106,13 @@ class _Geo:
         return self.y_f0 + self.row_h * self.n_rows + 2
 
 
-def _geometry(cs: ConvSpec) -> _Geo:
+def _geometry(cs: ConvSpec, widest: int = 0) -> _Geo:
+    """Cells of 30 px, or wider (up to 40) so that the widest value (px at 11 pt, bold) keeps 11 pt; then
+    narrower, step by step, while the figure is wider than MAX_WIDTH."""
     hp, wp = _as2d(cs.padded_shape)
     kh, kw = _as2d(cs.kernel_size)
     ho, wo = _as2d(cs.out_spatial)
-    c = 30
+    c = min(40, max(30, widest + 3 + (widest + 3) % 2))
     while True:
         col_w = max(wp * c, kw * c, 80)
         xs = M + cs.channels * (col_w + 30) - 30 + 12
@@ -120,7 +122,7 @@ def _geometry(cs: ConvSpec) -> _Geo:
         c -= 2
     y_f0 = 98 + hp * c + 14
     row_h = 30 + max(kh * c + 26, ho * c) + 12
-    fcell = 11 if c >= 28 else (10 if c >= 24 else 9)
+    fcell = 11 if c >= max(28, widest + 3) else (10 if c >= 24 else 9)
     fsmall = FONT_SMALL + 1 if c >= 26 else FONT_SMALL
     return _Geo(c, hp, wp, kh, kw, ho, wo, col_w, 30, xs, xs + SUM_W, width, fcell, fsmall, y_f0, row_h, cs.filters)
 
@@ -368,7 +370,8 @@ def _alt(cs: ConvSpec, tr: Trace) -> str:
 def plan(spec: FigureSpec, data: Trace) -> Layout:
     """The channels figure as a Layout: static panels, then one Step per output position."""
     cs, tr = data.spec, data
-    g = _geometry(cs)
+    widest = max(tx.width(fmt.num(v), 11, True) for v in np.concatenate([tr.padded.ravel(), tr.output.ravel()]))
+    g = _geometry(cs, widest)
     need = max([tx.width(_title(cs), FONT_TITLE, True) + 230 + M + 10, tx.width(_shapes_line(cs), FONT_CAPTION),
                 sum(_head_widths(cs, g.fsmall)) + 24]
                + [tx.width(s, g.fsmall + 1) for s in _note(cs)]
