@@ -153,7 +153,7 @@ def bench_site() -> list[tuple]:
         plain = project / "mkdocs-nofigures.yml"
         text = (project / "mkdocs.yml").read_text()
         text = re.sub(r"\n  - convfig\.mkdocs\.extension:\n(      [^\n]*\n)*", "\n", text)   # no plugin, no fences
-        plain.write_text(re.sub(r"\n  - convfig\b[^\n]*\n", "\n", text))
+        plain.write_text(re.sub(r"\n  - convfig\b[^\n]*\n(      [^\n]*\n)*", "\n", text))
         bare = min(_mkdocs(project, cache, plain.name)[0] for _ in range(3))
         zen_cold = _zensical(project, cache, clean=True) if ZENSICAL.exists() else float("nan")
         zen_warm = min(_zensical(project, cache) for _ in range(2)) if ZENSICAL.exists() else float("nan")

@@ -253,9 +253,19 @@ class FigureSite:
         else:
             import multiprocessing
 
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                for _ in pool.map(_fill, todo, [str(self.cache.root)] * len(todo)):
-                    pass
+            # the batch renderer's rules: workers die with this process, SIGTERM / Ctrl-C stop the pool
+            from convfig.render.batch import _stop_on_signals, _stop_pool, _watch_parent
+
+            with _stop_on_signals():
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_watch_parent, initargs=(os.getpid(),))
+                try:
+                    for _ in pool.map(_fill, todo, [str(self.cache.root)] * len(todo)):
+                        pass
+                except BaseException:
+                    _stop_pool(pool)
+                    raise
+                pool.shutdown(wait=True)
         self.rendered += len(todo)
         return len(todo)
 
