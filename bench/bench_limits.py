@@ -107,7 +107,8 @@ def bench_limits(only: list[str] | None = None) -> list[tuple]:
             ok = m["cpu"] <= TIME_GOAL_S and m["mb"] <= MEMORY_GOAL_MB
             shown = p.get("input", "defaults")
             rows.append((f"largest {name}: input {shown}", m["cpu"], "s CPU",
-                         f"wall {m['s']:.1f} s, peak {m['mb']:.0f} MB, {m['frames']} frames of {m['w']}x{m['h']}, {m['bytes']:,} B; "
+                         f"wall {m['s']:.1f} s, peak {m['mb']:.0f} MB, {m['frames']} frames of {m['w']}x{m['h']}, "
+                         f"{m['bytes']:,} B; "
                          f"search {search:.1f} s; goal <= {TIME_GOAL_S:g} s CPU and <= {MEMORY_GOAL_MB:g} MB -> "
                          + ("MET" if ok else "MISSED")))
     rows.append(("budget", 0, "", "; ".join(f"{k} {v}" for k, v in BUDGET.rows())))
