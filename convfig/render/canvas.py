@@ -73,7 +73,8 @@ def bbox(it: Item, levels: int = 0, scale: float = 1) -> tuple[int, int, int, in
         return (math.floor(it.x * scale), math.floor(it.y * scale), math.ceil((it.x + it.w) * scale),
                 math.ceil((it.y + it.h) * scale))
     pts = np.array(it.points, float) * scale
-    g = (it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1) * scale
+    gf = (it.lw + (it.head if isinstance(it, Line) and it.arrow else 0) + 1) * scale
+    g = math.ceil(gf)
     return (math.floor(pts[:, 0].min() - g), math.floor(pts[:, 1].min() - g),
             math.ceil(pts[:, 0].max() + g), math.ceil(pts[:, 1].max() + g))
 
@@ -318,7 +319,7 @@ def svg(layout: Layout, theme: Theme, step: int | None = None, scale: float = 1,
     ``view``: the viewBox (x, y, w, h; default the Layout's box), shown ``scale`` times its size;
     ``background``: a colour, ``"none"`` (transparent) or None (the theme's bg)."""
     items = items_at(layout, step)
-    hatches = sorted({resolve(getattr(it, "hatch", None), theme) for it in items} - {None})  # type: ignore[type-var]
+    hatches = sorted(h for h in {resolve(getattr(it, "hatch", None), theme) for it in items} if h is not None)
     vx, vy, vw, vh = view or (0, 0, layout.width, layout.height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{vw * scale:g}" height="{vh * scale:g}" '
            f'viewBox="{vx:g} {vy:g} {vw:g} {vh:g}" role="img">',

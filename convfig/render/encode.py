@@ -34,7 +34,7 @@ def _codes(img: np.ndarray) -> np.ndarray:
     return (a[..., 0] << 16) | (a[..., 1] << 8) | a[..., 2]
 
 
-def _samples(frames) -> list[np.ndarray]:
+def _samples(frames: Sequence[np.ndarray] | FrameSeq) -> list[np.ndarray]:
     """Pixel sets that together contain every colour of the animation (FrameSeq: first + patches)."""
     if isinstance(frames, FrameSeq):
         out = [frames.first]
@@ -47,7 +47,8 @@ def _samples(frames) -> list[np.ndarray]:
 class Palette:
     """Maps RGB pixels to palette indices (shared by every frame) through a 2**24 lookup table."""
 
-    def __init__(self, frames, max_colors: int = MAX_COLORS, keep: Sequence[str] | None = None) -> None:
+    def __init__(self, frames: Sequence[np.ndarray] | FrameSeq, max_colors: int = MAX_COLORS,
+                 keep: Sequence[str] | None = None) -> None:
         samples = _samples(frames)
         first = _codes(samples[0]).ravel()
         seen = np.zeros(1 << 24, np.uint8)            # calloc'd: only touched pages cost memory
@@ -135,7 +136,7 @@ def _median_cut(rgb: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
         swatch = np.concatenate([swatch, np.repeat(swatch[:1], pad, axis=0)])
     im = Image.fromarray(swatch.reshape(-1, 256, 3))
     q = im.quantize(colors=k, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    pal = np.array(q.getpalette()[: 3 * k], np.uint8).reshape(-1, 3)
+    pal = np.array((q.getpalette() or [])[: 3 * k], np.uint8).reshape(-1, 3)
     used = np.unique(np.asarray(q))
     return pal[used]
 

@@ -181,6 +181,7 @@ class Layout:
         """{index: text} of every keyed item of one grid (e.g. "output") visible at ``step``."""
         out: dict[tuple, str] = {}
         for it in self.keyed(step):
-            if it.key[0] == name:
-                out[tuple(it.key[1])] = it.text
+            key = it.key or ()
+            if key[0] == name:
+                out[tuple(key[1])] = it.text
         return out

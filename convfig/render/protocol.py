@@ -38,7 +38,7 @@ class FigureKind(Protocol):
 
 def kind_module(kind: str) -> FigureKind:
     """The module that implements a figure kind (``padding-modes`` -> ``convfig.render.kinds.padding_modes``)."""
-    return importlib.import_module("convfig.render.kinds." + kind.replace("-", "_"))  # type: ignore[return-value]
+    return importlib.import_module("convfig.render.kinds." + kind.replace("-", "_"))
 
 
 def layout_of(spec: FigureSpec) -> Layout:

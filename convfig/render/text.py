@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def font_path(bold: bool = False, mono: bool = False) -> str:
 
 
 @lru_cache(maxsize=256)
-def _font(size_px: float, bold: bool, mono: bool):
+def _font(size_px: float, bold: bool, mono: bool) -> Any:
     from PIL import ImageFont
 
     return ImageFont.truetype(font_path(bold, mono), size=size_px)

@@ -69,7 +69,7 @@ class Rendered:
     svg: SVG bytes for diagrams, None for animations.
     """
 
-    frames: list[np.ndarray]
+    frames: Sequence[np.ndarray]     # a list, or a FrameSeq (first frame + patches)
     durations_ms: list[int]
     alt: str
     steps: list[str]
