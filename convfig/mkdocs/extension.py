@@ -28,7 +28,7 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from convfig.mkdocs.core import FigureSite, Placed, Settings
-from convfig.mkdocs.fence import LANGUAGE, FenceError, find_fences
+from convfig.mkdocs.fence import LANGUAGE, FenceError, find_fences, indented_code
 
 __all__ = ["ConvfigExtension", "makeExtension"]
 
@@ -221,6 +221,8 @@ class ConvfigExtension(Extension):
                 hidden = [b for b in find_fences(self.text, hidden=True) if b.hidden]
                 if any(b.body.strip("\n") == source.strip("\n") for b in hidden):
                     return ""               # inside an HTML comment: not shown, not rendered
+                if self._in_indented_code(source):
+                    return source           # an example in an indented code block: Markdown shows it as code
                 placed = site.placed_from_body(self.src, source, self._line_of(source))
             out = site.html(placed, self.anchors)
         except FenceError as e:
@@ -234,6 +236,18 @@ class ConvfigExtension(Extension):
             self.assets_on_page = True
             out = self._assets(placed) + out
         return out
+
+    def _in_indented_code(self, source: str) -> bool:
+        """Whether a ```convfig fence with this body sits in a Markdown indented code block of the page."""
+        lines = self.text.splitlines()
+        code = indented_code(lines)
+        want = [ln.strip() for ln in source.strip("\n").splitlines()]
+        for i in sorted(code):
+            if re.match(r"^\s*(`{3,}|~{3,})\s*" + LANGUAGE, lines[i]):
+                body = [ln.strip() for ln in lines[i + 1:i + 1 + len(want)]]
+                if body == want and i + len(want) + 1 in code:
+                    return True
+        return False
 
     def _line_of(self, source: str) -> int:
         first = source.strip("\n").splitlines()[0].strip() if source.strip() else ""
