@@ -176,7 +176,7 @@ def test_controls_draw_what_convfig_conv_computes(page):
         assert page.get_attribute("#convfig-playground", "data-status") == "ok", page.inner_text("#cfp-refusal")
         _check_drawn(page.evaluate(READ_CELLS), y)
         assert page.inner_text("#cfp-output-shape") == "(None, " + ", ".join(map(str, y.shape)) + ")"
-        assert page.inner_text("#cfp-info code") == spec.keras_call()
+        assert page.inner_text("#cfp-summary .cfp-keras code") == spec.keras_call()
     assert len(ranks) == 3, ranks
 
 

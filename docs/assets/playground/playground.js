@@ -62,7 +62,7 @@
     `</form>` +
     `<div class="cfp-refusal" id="cfp-refusal" role="status" aria-live="polite" hidden></div>` +
     `<div class="cfp-result" id="cfp-result">` +
-    `<div class="cfp-info" id="cfp-info"></div>` +
+    `<div class="cfp-summary" id="cfp-summary"></div>` +
     `<div class="cfp-player" role="group" aria-label="Animation controls">` +
     `<button type="button" class="md-button" id="cfp-prev" aria-label="Previous step">&#9664; Back</button>` +
     `<button type="button" class="md-button md-button--primary" id="cfp-play">Play</button>` +
@@ -70,9 +70,9 @@
     `<input type="range" id="cfp-scrub" min="1" max="1" value="1" aria-label="Step">` +
     `<span class="cfp-counter" id="cfp-counter"></span></div>` +
     `<p class="cfp-step-text" id="cfp-step-text" aria-live="polite"></p>` +
-    `<div class="cfp-eq" id="cfp-eq"></div>` +
     `<div class="cfp-figure" id="cfp-figure" tabindex="0" role="group" aria-label="Convolution figure: ` +
-    `arrow keys step, space plays or pauses"></div></div>` +
+    `arrow keys step, space plays or pauses"></div>` +
+    `<div class="cfp-eq" id="cfp-eq"></div><div class="cfp-info" id="cfp-info"></div></div>` +
     `<svg class="cfp-defs" aria-hidden="true" width="0" height="0"><defs><pattern id="cfp-hatch" width="6" ` +
     `height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" ` +
     `class="cfp-hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="cfp-hatch-line"/></pattern></defs></svg>`;
@@ -220,7 +220,7 @@
     const refusal = $("cfp-refusal");
     if (message) {
       refusal.hidden = false;
-      refusal.className = "cfp-refusal cfp-" + kind;
+      refusal.className = "cfp-refusal cfp-is-" + kind;
       refusal.innerHTML = `<strong>${heading}</strong><span class="cfp-message">${esc(message)}</span>` +
         (kind === "cap" ? "<span class=\"cfp-hint\">This limit is the playground's, not Keras's: the page " +
           "stays responsive. The engine and <code>convfig gif</code> go further.</span>" : "");
@@ -249,11 +249,12 @@
     const chans = cg === 1 ? "1 input channel" : `${cg} input channels`;
     const group = s.groups > 1 ? ` (its group's share of the ${s.channels}: groups=${s.groups})` : "";
     const perAxis = s.pads.map(([b, a], i) => `${AXIS_NAMES[s.rank][i]} ${b} / ${a}`).join(", ");
-    $("cfp-info").innerHTML =
+    $("cfp-summary").innerHTML =
       `<p class="cfp-keras"><code>${esc(s.keras)}</code></p>` +
+      `<p class="cfp-shapes">input <code>${shapeText(s.input.concat([s.channels]))}</code> → output ` +
+      `<code id="cfp-output-shape">${shapeText(s.outputShape)}</code></p>`;
+    $("cfp-info").innerHTML =
       `<dl class="cfp-facts">` +
-      `<dt>Shapes</dt><dd>input <code>${shapeText(s.input.concat([s.channels]))}</code> → output ` +
-      `<code id="cfp-output-shape">${shapeText(s.outputShape)}</code></dd>` +
       `<dt>Padding</dt><dd>${esc(s.paddingText)} <span class="cfp-muted">(before / after per axis: ` +
       `${esc(perAxis)})</span></dd>` +
       `<dt>Parameters</dt><dd>${s.params.toLocaleString("en")} = ${k} × ${cg} × ${s.filters} weights + ` +
@@ -304,8 +305,9 @@
       `<div class="cfp-box" role="img" aria-label="${esc(o.label)}" style="width:${L + w + 1}px;` +
       `height:${T + h + 1}px">${tick}<svg class="cfp-svg" style="left:${L}px;top:${T}px" width="${w + 1}" ` +
       `height="${h + 1}" aria-hidden="true"><g transform="translate(0.5,0.5)">${o.svg}</g></svg>` +
-      `<div class="cfp-nums${o.cell < 28 ? " cfp-tight" : ""}" style="left:${L}px;top:${T}px;` +
-      `grid-template-columns:${grid};grid-auto-rows:${o.cell}px;line-height:${o.cell}px">${o.nums}</div></div></div>`;
+      `<div class="cfp-nums${o.cell < 28 ? " cfp-tight" : ""}${o.rowsText ? " cfp-rows" : ""}" style="left:${L}px;` +
+      `top:${T}px;--cell:${o.cell}px;grid-template-columns:${grid};grid-auto-rows:${o.cell}px;` +
+      `line-height:${o.cell}px">${o.nums}</div></div></div>`;
   }
   // one path for the lines of a rows x cols grid
   function gridPath(rows, cols, cell) {
@@ -321,7 +323,7 @@
 
   function draw(layer, tr) {
     const s = layer.spec, d = tr.dims;
-    const big = Math.max(d.Wp, d.ow) > 18;
+    const big = Math.max(d.Wp, d.ow) > 14;
     const cell = big ? 24 : 30, kcell = 26;
     const rank = s.rank;
     const rowLabel = (before, n) => (r) => (r - before >= 0 && r - before < n ? r - before : null);
@@ -340,17 +342,19 @@
           svg += (anyPad ? `<rect class="cfp-bg" ${area}/>` : "") + `<rect class="cfp-in" ${area}/>`;
         }
         svg += gridPath(d.Hp, d.Wp, cell) + `<g class="cfp-win"></g>`;
+        // the input's numbers are single digits (0-4): one line of text per row, each digit centred in its
+        // cell by the monospace font's letter spacing (a few elements instead of one per cell)
         let nums = "";
+        const zeros = (n) => (n > 0 ? `<span class="cfp-p">${"0".repeat(n)}</span>` : "");
         for (let y = 0; y < d.Hp; y++) {
-          const padRow = padSlice || y < d.ph || y >= d.ph + d.H;
-          for (let x = 0; x < d.Wp; x++) {
-            nums += padRow || x < d.pw || x >= d.pw + d.W ? '<span class="cfp-p">0</span>'
-              : `<span>${num(tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c])}</span>`;
-          }
+          if (padSlice || y < d.ph || y >= d.ph + d.H) { nums += `<div>${zeros(d.Wp)}</div>`; continue; }
+          let digits = "";
+          for (let x = d.pw; x < d.pw + d.W; x++) digits += tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c];
+          nums += `<div>${zeros(d.pw)}${digits}${zeros(d.Wp - d.pw - d.W)}</div>`;
         }
         const title = (d.C > 1 ? `channel ${c}` : "input") + (rank === 3 ? ` · depth ${realZ}${padSlice ? " (padding)" : ""}` : "");
         inPanels.push({ c, z });
-        inputs += panel({ title, rows: d.Hp, cols: d.Wp, cell, svg, nums, cls: "cfp-input-panel", ticks: inTicks,
+        inputs += panel({ title, rows: d.Hp, cols: d.Wp, cell, svg, nums, cls: "cfp-input-panel", ticks: inTicks, rowsText: true,
           label: `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}` });
       }
     }
@@ -419,7 +423,7 @@
     timings.step = performance.now();
   }
   function section(title, body, note) {
-    return `<section class="cfp-section"><h3 class="cfp-h">${title}</h3>` +
+    return `<section class="cfp-section"><h2 class="cfp-h">${title}</h2>` +
       (note ? `<p class="cfp-note">${note}</p>` : "") + `<div class="cfp-row">${body}</div></section>`;
   }
 
