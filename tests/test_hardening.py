@@ -279,8 +279,9 @@ def test_estimate_covers_what_is_drawn(kind, params):
     try:
         spec = registry.make_spec(kind, params)
         layout = layout_of(spec)
-    except convfig.ConvfigError:
-        pytest.skip("the kind refuses this size itself")
+    except convfig.ConvfigError as exc:        # the kind's own rule (e.g. strides draws <= 64 windows)
+        assert "budget" not in str(exc), exc   # doubling a default input never breaks the budget
+        return
     est = limits.estimate(kind, spec.params, animated=spec.animated,
                           window=_window(kind, spec.params))
     frames = max(1, len(layout.steps))
