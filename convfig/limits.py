@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from math import prod
-from typing import Any
+from typing import Any, cast
 
 from convfig import arithmetic as ar
 from convfig.errors import ConvfigError
@@ -175,7 +175,7 @@ def _grid(s: ConvSpec, panels: int = 1) -> Estimate:
 
 def _receptive_field(p: Mapping[str, Any]) -> Estimate:
     layers = list(zip(p["kernels"], p["strides"], p["dilations"]))
-    size, jump = ar.receptive_field(layers)      # type: ignore[misc]
+    size, jump = cast(tuple[int, int], ar.receptive_field(layers))     # one axis: (size, jump)
     side = size + 2 * jump
     cells = side * side * (len(layers) + 2)
     return _figure(cells, 1, CELL_PX * side * (len(layers) + 2) + 400, CELL_PX * side + 400, ss=2)
