@@ -139,8 +139,8 @@ def test_pytorch_padding_is_keras_valid_then_cropping(n, k, s, p, op):
 def test_a_layer_figures_gif_command_gives_the_same_figure(kind, params):
     from convfig.cli import build_parser
     from convfig.cli.shape import layer_params
-    from convfig.layers import LAYER_KEYS, figure_for, gif_words
-    from convfig.render.registry import make_spec
+    from convfig.layers import LAYER_KEYS
+    from convfig.render.registry import figure_for, gif_words, make_spec
 
     spec = make_spec(kind, params)
     words = gif_words(kind, spec.params)

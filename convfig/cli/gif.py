@@ -14,8 +14,9 @@ from convfig.cli.args import add_param_flags, out_path, raw_params
 from convfig.cli.figure import add_output_flags, options, write_figure
 from convfig.cli.shape import ALL_KEYS, add_layer_flag, layer_params
 from convfig.errors import ConvfigError
-from convfig.layers import LAYER_KEYS, figure_for
+from convfig.layers import LAYER_KEYS
 from convfig.params import CONV_KEYS, conv_params, gif_kind
+from convfig.render.registry import figure_for
 
 __all__ = ["add_parser", "gif_kind", "run"]
 

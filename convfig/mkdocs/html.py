@@ -179,8 +179,8 @@ def cli_command(f: FigureFiles, theme: str = "light") -> str | None:
     The CLI picks the kind from the input's rank (and channels/filters), so a figure of another kind
     gets no command. Flags and defaults come from the one parameter table (convfig.params).
     """
-    from convfig.layers import gif_words
     from convfig.params import cli_words, gif_kind
+    from convfig.render.registry import gif_words
 
     params = {k: v for k, v in f.params.items() if k not in ("caption", "stepper")}
     if not f.animated or "input" not in params:

@@ -22,7 +22,7 @@ from convfig.render.style import THEMES
 from convfig.render.types import FigureSpec
 
 __all__ = ["ANIMATED_KINDS", "COMMON_KEYS", "CONV_DEFAULTS", "DIAGRAM_KINDS", "KINDS", "Kind", "canonical_params",
-           "check_size", "conv_spec", "figure_name", "make_spec", "render"]
+           "check_size", "conv_spec", "figure_for", "figure_name", "gif_words", "make_spec", "render"]
 
 # keys every kind accepts; they never change pixels ("caption" belongs to the page, "stepper" asks the
 # batch renderer for per-frame PNGs)
@@ -260,3 +260,44 @@ def render(spec: FigureSpec) -> Any:
     from convfig.render.protocol import render as render_protocol
 
     return render_protocol(spec)
+
+
+# ------------------------------------------------------------------ layers other than conv
+def figure_for(layer: str, raw: Mapping[str, Any], view: str = "conv") -> tuple[str, dict[str, Any]]:
+    """(figure kind, its raw params) that draws a layer other than conv; None values (flags not given) are
+    left out so the kind's defaults apply. conv-transpose: view 'conv' (zero-inserted input) or 'stamps'.
+
+    >>> figure_for("average-pool", {"input": "6x6", "pool": 3, "strides": None})
+    ('pool', {'input': '6x6', 'pool': 3, 'padding': 'valid', 'mode': 'average'})
+    """
+    from convfig.layers import defaults
+
+    if layer == "conv-transpose":
+        kind, extra = ("transpose-stamps" if view == "stamps" else "transpose-conv"), {}
+    elif layer in ("max-pool", "average-pool"):
+        kind, extra = "pool", {"mode": layer.split("-")[0]}
+    elif layer in ("depthwise", "separable"):
+        kind, extra = layer, {}
+    else:
+        raise ConvfigError(f"layer: {layer!r} is drawn by the conv kinds (conv1d, conv2d, conv3d, channels)")
+    # a flag not given means the table's (Keras') default, as for `convfig shape`, not the figure kind's
+    table = {k: v for k, v in defaults(layer).items() if v is not None and k in KINDS[kind].defaults}
+    return kind, {**table, **{k: v for k, v in raw.items() if v is not None}, **extra}
+
+
+def gif_words(kind: str, params: Mapping[str, Any]) -> list[str] | None:
+    """The `convfig gif` flags that draw this transposed-conv or pooling figure (canonical params), defaults
+    left out; None for other kinds.
+
+    >>> gif_words("pool", {"input": [6, 6], "pool": [3, 3], "strides": None, "padding": "same", "mode": "average",
+    ...                    "seed": 0, "fps": 2})
+    ['--layer', 'average-pool', '--input', '6x6', '--pool', '3', '--padding', 'same']
+    """
+    from convfig.params import cli_words
+
+    if kind not in ("transpose-conv", "transpose-stamps", "pool"):
+        return None
+    layer = f"{params['mode']}-pool" if kind == "pool" else "conv-transpose"
+    view = ["--view", "stamps"] if kind == "transpose-stamps" else []
+    words = cli_words({k: v for k, v in params.items() if v is not None and k not in ("mode", "caption", "stepper")})
+    return None if words is None else ["--layer", layer, *view, *words]
