@@ -328,3 +328,36 @@ def test_figures_open_in_the_playground_with_their_numbers(page, server):
         kinds_seen.add((spec.rank, spec.channels > 1 or spec.filters > 1))
         _check_drawn(page.evaluate(READ_CELLS), y)
     assert len(kinds_seen) >= 2, kinds_seen
+
+
+def test_no_gif_note_means_the_cli_accepts(engine_page):
+    """Where the page shows the command without a size note, `convfig gif` accepts the layer."""
+    from convfig.cli import build_parser
+    from convfig.cli.args import raw_params
+    from convfig.cli.gif import KEYS
+    from convfig.params import CONV_KEYS, conv_params, gif_kind
+    from convfig.render.registry import check_size, make_spec
+
+    rng = np.random.default_rng(11)
+    checked = noted = 0
+    while checked < 150:
+        rank = int(rng.choice([1, 2, 3]))
+        raw = {"input": "x".join(str(int(v)) for v in rng.integers(1, CAPS[rank] + 1, rank)),
+               "kernel": str(int(rng.integers(1, 6))), "padding": str(rng.choice(["valid", "same", "full", "1"])),
+               "channels": str(int(rng.integers(1, 9))), "filters": str(int(rng.integers(1, 9))),
+               "strides": str(int(rng.integers(1, 3)))}
+        page = engine_page.evaluate("""(raw) => { try { const L = ConvfigEngine.layer(raw);
+            return [ConvfigEngine.checkBudget(L.spec), ConvfigEngine.gifMayRefuse(L.spec), L.command]; }
+            catch (e) { return null; } }""", raw)
+        if page is None or page[0] is not None:
+            continue                    # refused, or over the playground's own caps
+        if page[1]:
+            noted += 1
+            continue
+        args = build_parser().parse_args(page[2].split()[1:])
+        given = raw_params(args, KEYS)
+        conv = conv_params({k: given[k] for k in CONV_KEYS})
+        kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
+        check_size(kind, make_spec(kind, given).params)        # raises if the CLI would refuse
+        checked += 1
+    assert noted >= 20

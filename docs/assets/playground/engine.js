@@ -370,6 +370,14 @@
     return null;
   }
 
+  // true when `convfig gif` may refuse this layer for its own figure budget (convfig.limits: frames and cells
+  // per picture). Conservative: where this says false, the CLI accepts (tests/test_playground.py checks it).
+  function gifMayRefuse(spec) {
+    const cells = spec.channels * prod(spec.padded) + spec.filters * (spec.channels / spec.groups) *
+      prod(spec.kernel) + spec.filters * spec.positions;
+    return (spec.rank === 2 && (spec.positions > 450 || cells > 1100)) || (spec.rank === 3 && cells > 700);
+  }
+
   // everything the page and the parity test need for raw (URL-style) values; throws ConvfigError
   function layer(raw) {
     const p = parseParams(raw);
@@ -378,6 +386,6 @@
   }
 
   root.ConvfigEngine = { ConvfigError, CONV_KEYS, KEYS, DEFAULTS, FLAGS, MAX_SEED, pyRepr, parseParams, makeSpec,
-    layer, command, checkBudget, LIMITS, word, integers, example, trace, step, paddingAmounts, effectiveKernel, as3, prod };
+    layer, command, checkBudget, gifMayRefuse, LIMITS, word, integers, example, trace, step, paddingAmounts, effectiveKernel, as3, prod };
   if (typeof module !== "undefined" && module.exports) module.exports = root.ConvfigEngine;
 })(typeof self !== "undefined" ? self : this);

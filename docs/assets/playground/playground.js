@@ -264,7 +264,10 @@
       `</dl>` +
       `<p class="cfp-command-line">The same animation as a GIF for slides: <code id="cfp-command">` +
       `${esc(layer.command)}</code> <button type="button" class="md-button cfp-small" id="cfp-copy">Copy` +
-      `</button> · <a id="cfp-link" href="${esc(hashOf(raw))}">link to this layer</a></p>`;
+      `</button> · <a id="cfp-link" href="${esc(hashOf(raw))}">link to this layer</a></p>` +
+      (E.gifMayRefuse(s) ? `<p class="cfp-muted" id="cfp-gif-note">A figure this big may be over the size ` +
+        `budget of <code>convfig gif</code> (1,000 frames, 6,000 cells per picture): it then names the limit and ` +
+        `a smaller input that fits.</p>` : "");
     $("cfp-copy").addEventListener("click", () => copy($("cfp-command")));
   }
 
