@@ -257,6 +257,12 @@ def test_13_files_respect_the_umask(tmp_path, capsys):
 # ---------------------------------------------------------------------------------------------- the budget
 
 
+def test_readme_states_the_budget():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for what, limit in limits.BUDGET.rows():
+        assert f"| {what} | {limit} |" in readme, (what, limit)
+
+
 def test_budget_cell_size_is_the_renderers():
     from convfig.render.style import CELL_PX
 
