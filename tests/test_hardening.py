@@ -362,7 +362,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_17_workers_die_with_the_build(tmp_path, sig):
-    entries = [{"kind": "conv2d", "params": {"input": "14x14", "seed": s}, "theme": "light"} for s in range(8)]
+    entries = [{"kind": "conv2d", "params": {"input": "16x16", "seed": s}, "theme": "light"} for s in range(12)]
     cat = tmp_path / "cat.json"
     cat.write_text(json.dumps(entries))
     build = subprocess.Popen([sys.executable, "-m", "convfig", "render", "--catalogue", str(cat), "--out",
@@ -375,6 +375,7 @@ def test_17_workers_die_with_the_build(tmp_path, sig):
         time.sleep(0.05)
     assert workers, "the build started no worker"
     time.sleep(0.5)                                      # the workers are busy drawing
+    assert build.poll() is None, "the build ended before the test could stop it"
     build.send_signal(sig)
     build.wait(timeout=30)
     deadline = time.monotonic() + 10
