@@ -686,9 +686,14 @@ def test_fuzz_every_cli_option(tmp_path_factory, capsys, monkeypatch, command, f
     def check(value):
         tmp = tmp_path_factory.mktemp("opt")
         argv = _base(command, tmp) + [f"{flag}={value}"]
-        t0 = time.perf_counter()
-        code = main(argv)
-        took = time.perf_counter() - t0
+        here = os.getcwd()
+        os.chdir(tmp)                  # relative paths among the values land in tmp, never in the checkout
+        try:
+            t0 = time.perf_counter()
+            code = main(argv)
+            took = time.perf_counter() - t0
+        finally:
+            os.chdir(here)
         out, err = capsys.readouterr()
         assert "Traceback" not in err and code in (0, 2), (argv, code, err)
         if code == 2:
