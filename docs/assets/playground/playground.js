@@ -259,7 +259,8 @@
       `${esc(perAxis)})</span></dd>` +
       `<dt>Parameters</dt><dd>${s.params.toLocaleString("en")} = ${k} × ${cg} × ${s.filters} weights + ` +
       `${s.filters} ${s.filters === 1 ? "bias" : "biases"}</dd>` +
-      `<dt>Receptive field</dt><dd>each output value reads a ${k} window${wide} of ${chans}${group}; ` +
+      `<dt>Receptive field</dt><dd>each output value reads a ${k}${s.rank === 1 ? "-step" : ""} window${wide} of ` +
+      `${chans}${group}; ` +
       `stacking layers widens it (two 3×3 layers see 5×5)</dd>` +
       `</dl>` +
       `<p class="cfp-command-line">The same animation as a GIF for slides: <code id="cfp-command">` +
