@@ -452,3 +452,15 @@ def test_site_build_offers_the_slide_pack(tmp_path):
     assert len(cached) == 1 and cached[0].read_bytes() == pack.read_bytes()
     stamp = cached[0].stat().st_mtime_ns
     assert build().read_bytes() == cached[0].read_bytes() and cached[0].stat().st_mtime_ns == stamp, "warm: reused"
+
+
+def test_pack_cache_entries_load_like_figures(tmp_path):
+    """The pack's cache entries follow the figure cache's format (Cache.load reads them back whole)."""
+    pytest.importorskip("imageio_ffmpeg")
+    from convfig.render.cache import Cache
+    from convfig.render.slides import pack_entry, pack_specs
+
+    spec = pack_specs([PACK[1]])[0]
+    meta = pack_entry(spec, str(tmp_path))
+    got = Cache(tmp_path).load(meta["key"])
+    assert got is not None and sorted(got["files"]) == ["gif", "mp4"] and got["files"]["mp4"][4:8] == b"ftyp"

@@ -100,7 +100,8 @@ def pack_entry(spec: FigureSpec, cache_root: str | None) -> dict[str, Any]:
     atomic_write(cache.path(key, "gif"), encode(drawn, "gif", opts))
     video = write_mp4(drawn, cache.path(key, "mp4"), opts, int(spec.params.get("fps", 2)))
     meta = {"name": spec.name, "kind": spec.kind, "alt": drawn.layout.alt, "frames": len(drawn.rendered.frames),
-            "video_frames": video, "width": drawn.geo.page[0], "height": drawn.geo.page[1], "key": key}
+            "video_frames": video, "width": drawn.geo.page[0], "height": drawn.geo.page[1], "key": key,
+            "files": ["gif", "mp4"], "frame_pngs": 0}            # a cache entry like any figure's (Cache.load)
     atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode())
     return meta
 
