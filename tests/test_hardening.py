@@ -704,3 +704,15 @@ def test_fuzz_every_cli_option(tmp_path_factory, capsys, monkeypatch, command, f
             assert took < FAST_S or "cannot write" in err, (argv, took)
 
     check()
+
+
+@pytest.mark.parametrize("frames, match", [(".", "current folder"), ("..", "current folder"),
+                                           ("full", "not an empty folder"), ("x.gif", "same path as -o")])
+def test_frames_folder_refused_before_writing(tmp_path, capsys, monkeypatch, frames, match):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    for command in (["gif"], ["figure", "conv2d"]):
+        refused(capsys, tmp_path, *command, "--input", "4x4", "-o", tmp_path / "x.gif", f"--frames={frames}",
+                match=rf"--frames {re.escape(frames)}: .*{match}")
+    assert (tmp_path / "full" / "keep.txt").read_text() == "mine"

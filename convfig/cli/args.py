@@ -85,6 +85,24 @@ def out_dir(flag: str, value: str) -> Path:
     return path
 
 
+def frames_dir(flag: str, value: str) -> Path:
+    """A folder for one PNG per frame: new, or existing and empty, in a writable place; never the current
+    folder or one of its parents (the frames replace the folder)."""
+    path = Path(value)
+    _usable(flag, path)
+    if path.exists():
+        if not path.is_dir():
+            raise ConvfigError(f"{flag} {value}: exists and is not a directory")
+        if Path.cwd().resolve().is_relative_to(path.resolve()):
+            raise ConvfigError(f"{flag} {value}: is the current folder or holds it; name a folder for the frames")
+        if any(path.iterdir()):
+            raise ConvfigError(f"{flag} {value}: is not an empty folder; give a new or empty one")
+        if not os.access(path.resolve().parent, os.W_OK):
+            raise ConvfigError(f"{flag} {value}: directory {path.resolve().parent} is not writable")
+        return path
+    return out_path(flag, str(path))
+
+
 def _usable(flag: str, path: Path) -> None:
     """Refuse an empty path or one the system cannot even look up (a name too long, a NUL byte)."""
     if not str(path).strip():

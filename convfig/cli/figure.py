@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 from typing import Any
 
-from convfig.cli.args import add_param_flags, out_path
+from convfig.cli.args import add_param_flags, frames_dir, out_path
 from convfig.errors import ConvfigError
 from convfig.params import PARAMS
 
@@ -83,9 +82,9 @@ def write_figure(spec: Any, args: argparse.Namespace) -> dict[str, Any]:
                            "or --frames DIR")
     opts = options(args)
     out = out_path("-o", args.output) if args.output else None
-    frames = Path(args.frames) if args.frames else None
-    if frames is not None:                   # a new folder in a writable one, or a writable folder
-        out_path("--frames", str(frames / "000.png") if frames.is_dir() else str(frames))
+    frames = frames_dir("--frames", args.frames) if args.frames else None
+    if out is not None and frames is not None and out.resolve() == frames.resolve():
+        raise ConvfigError(f"--frames {args.frames}: the same path as -o; give the frames their own folder")
     check_size(spec.kind, spec.params)       # refuse huge figures before drawing anything
     try:
         info = write(spec, out, opts, frames)
