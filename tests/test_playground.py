@@ -4,7 +4,7 @@ Parity: >= 2,000 random layers (1D/2D/3D, strides, every padding, dilation, grou
 refusals and malformed values) through docs/assets/playground/engine.js in Chromium and through convfig:
 equal shapes, padding, example numbers, outputs (<= 1e-9 relative), Keras line, command and refusals.
 Page: the built site's playground, driven through its controls and its URL; the numbers drawn in the
-output cells are read back and compared with convfig.conv.
+output cells are read back and compared with convfig.conv. The browser and site fixtures are conftest.py's.
 """
 
 from __future__ import annotations
@@ -17,17 +17,11 @@ from urllib.parse import urljoin
 
 import numpy as np
 import pytest
-import test_browser
 from playground_parity import compare, js_layers, load_engine, python_layer, random_raws
 from test_browser import Watch
 
 import convfig
 from convfig.compute import seeded
-
-# the browser and site fixtures: tests/conftest.py's where it has them, else test_browser's own
-for _name in ("browser", "server", "site", "offline_site"):
-    if hasattr(test_browser, _name):
-        globals()[_name] = getattr(test_browser, _name)
 
 ROOT = Path(__file__).resolve().parents[1]
 PARITY_COUNT = 2000
