@@ -144,6 +144,8 @@ class FigureSite:
         self.order: list[str] = []
         self._stepper_of: dict[str, list[FigureSpec]] = {}   # figure without stepper -> its stepper variant
         self._meta: dict[str, dict] = {}
+        self._examples: list[Placed] | None = None
+        self._keys: dict[int, tuple[FigureSpec, str]] = {}
         self.rendered = 0
         self.linked: set[str] = set()
 
@@ -220,7 +222,7 @@ class FigureSite:
         for specs in lists:
             for spec in specs:
                 if spec.theme in self.s.themes:
-                    seen.setdefault(cache_key(spec), spec)
+                    seen.setdefault(self.key(spec), spec)
         return list(seen.values())
 
     def _with_examples(self) -> Iterable[Placed]:
@@ -235,16 +237,19 @@ class FigureSite:
         """One fence per registry kind, with the kind's defaults (so a new kind gets its example)."""
         from convfig.render.registry import KINDS
 
+        if self._examples is not None:
+            return self._examples
         out = []
         for kind in KINDS:
             body = f"kind: {kind}\ncaption: {kind} with its default parameters"
             fence = parse_body(body, "<examples>", 0)
             out.append(Placed("", FenceBlock(0, 0, "", body), fence, check(fence)))
+        self._examples = out
         return out
 
     def render(self, specs: list[FigureSpec]) -> int:
         """Render what the cache lacks (in parallel); returns how many were rendered."""
-        todo = [s for s in specs if not self.cache.path(cache_key(s), "json").is_file()]
+        todo = [s for s in specs if not self.cache.path(self.key(s), "json").is_file()]
         todo.sort(key=_cost, reverse=True)          # the longest first: the workers finish together
         jobs = min(self.s.jobs or os.cpu_count() or 1, len(todo))
         if jobs <= 1:
@@ -276,10 +281,17 @@ class FigureSite:
         return {"pages": len(self.pages), "fences": sum(len(v) for v in self.pages.values()),
                 "figures": len(specs), "rendered": rendered}
 
+    def key(self, spec: FigureSpec) -> str:
+        """cache_key, remembered per spec object for this build (a site asks for each many times)."""
+        hit = self._keys.get(id(spec))
+        if hit is None or hit[0] is not spec:
+            hit = self._keys[id(spec)] = (spec, cache_key(spec))
+        return hit[1]
+
     # ------------------------------------------------------------------ files
 
     def meta(self, spec: FigureSpec) -> dict:
-        key = cache_key(spec)
+        key = self.key(spec)
         if key not in self._meta:
             path = self.cache.path(key, "json")
             if not path.is_file():
@@ -289,7 +301,7 @@ class FigureSite:
 
     def spec_files(self, spec: FigureSpec) -> dict[str, Path]:
         """Site path -> cache file for one figure in one theme."""
-        key, meta = cache_key(spec), self.meta(spec)
+        key, meta = self.key(spec), self.meta(spec)
         stem = f"{FIGURES_DIR}/{spec.name}-{spec.theme}"
         out = {f"{stem}.{ext}": self.cache.path(key, ext) for ext in meta["files"]}
         for i in range(int(meta.get("frame_pngs", 0))):
@@ -351,10 +363,7 @@ class FigureSite:
                           self.html(Placed(p.src, e.block, e.fence, e.specs), anchors)]
             return "\n".join(parts)
         if show in ("shape-table", "reference"):
-            import markdown
-
-            text = H.shape_tables() if show == "shape-table" else H.reference_markdown(page_keys=PAGE_KEYS)
-            return markdown.markdown(text, extensions=["tables", "md_in_html", "toc"])
+            return self.generated_table(show)
         specs = self.specs_for(p.specs)
         files = self.figure_files(specs)
         self.link_into_site(specs)
@@ -364,6 +373,27 @@ class FigureSite:
         playground = "playground.md" if (self.s.docs_dir / "playground.md").is_file() else None
         return H.figure_html(files, p.fence.caption, links, anchor, bool(p.specs[0].params.get("stepper")),
                              self.s.themes, playground)
+
+    def generated_table(self, show: str) -> str:
+        """The shape table or the key reference as HTML; kept in the cache (they depend only on the
+        engine's source, and converting their Markdown costs half a second)."""
+        import hashlib
+
+        from convfig.render.cache import atomic_write, source_hash
+
+        glue = Path(H.__file__).read_bytes() + Path(__file__).read_bytes()     # the tables and PAGE_KEYS
+        key = hashlib.sha256(f"{show}\0{source_hash()}\0{glue!r}".encode()).hexdigest()
+        path = self.cache.root / f"{show}-{key[:24]}.html"
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            pass
+        import markdown
+
+        text = H.shape_tables() if show == "shape-table" else H.reference_markdown(page_keys=PAGE_KEYS)
+        out = markdown.markdown(text, extensions=["tables", "md_in_html", "toc"])
+        atomic_write(path, out.encode("utf-8"))
+        return out
 
     def gallery(self) -> list[H.GalleryEntry]:
         """The first use of each animation, in nav order."""

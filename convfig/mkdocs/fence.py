@@ -31,6 +31,7 @@ convfig.mkdocs.fence.FenceError: docs/p.md:13: stride: not a key of conv2d figur
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Mapping
@@ -186,7 +187,8 @@ def check(fence: Fence) -> list:
     if fence.stepper:
         params["stepper"] = 1
     try:
-        pair = [registry.make_spec(fence.kind, params, theme) for theme in THEMES]
+        first = registry.make_spec(fence.kind, params, THEMES[0])
+        pair = [first, *(dataclasses.replace(first, theme=theme) for theme in THEMES[1:])]
         registry.check_size(fence.kind, pair[0].params)
     except ConvfigError as e:
         word = e.key if isinstance(e, ParamError) else re.split(r"[\s:]", str(e), maxsplit=1)[0]

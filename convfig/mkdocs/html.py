@@ -53,7 +53,17 @@ def page_url_dir(src: str, use_directory_urls: bool) -> str:
 
 
 def _rel(target: str, start: str) -> str:
-    return posixpath.relpath(target, start or ".")
+    """posixpath.relpath for two paths relative to the same root, without asking the file system.
+
+    >>> _rel("figures/x.gif", "a/b"), _rel("a/b/c", "a"), _rel("a", "a"), _rel("x", "")
+    ('../../figures/x.gif', 'b/c', '.', 'x')
+    """
+    t = [p for p in target.split("/") if p and p != "."]
+    s = [p for p in start.split("/") if p and p != "."]
+    n = 0
+    while n < min(len(t), len(s)) and t[n] == s[n]:
+        n += 1
+    return "/".join([".."] * (len(s) - n) + t[n:]) or "."
 
 
 @dataclass(frozen=True)
