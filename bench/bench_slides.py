@@ -13,9 +13,6 @@ GIF_RATIO_GOAL = 2.5
 PACK_GOAL_S = 2.0
 TYPE_GOAL_PX = 24
 BIG = ("conv2d", {"input": "14x14", "kernel": 3, "padding": "same"})
-PACK = [{"kind": "conv2d", "params": {"input": "5x5"}},
-        {"kind": "conv2d", "params": {"input": "5x5", "padding": "same"}},
-        {"kind": "conv1d", "params": {}}, {"kind": "channels", "params": {}}]
 
 
 def _met(ok: bool) -> str:
@@ -29,6 +26,16 @@ def _pillow_gif(frames, durations) -> int:
     buf = io.BytesIO()
     images[0].save(buf, "GIF", save_all=True, append_images=images[1:], duration=durations, loop=0, optimize=True)
     return len(buf.getvalue())
+
+
+def _site_animations() -> tuple[list, Path]:
+    """The site's figures (every fence of docs/) and the repository's figure cache (warm after make site)."""
+    from convfig.mkdocs.core import FigureSite, Settings
+
+    root = Path(__file__).resolve().parent.parent
+    site = FigureSite(Settings(root / "docs", root / ".cache" / "convfig"))
+    site.scan()
+    return site.wanted(), root / ".cache" / "convfig"
 
 
 def bench_slides() -> list[tuple]:
@@ -59,13 +66,16 @@ def bench_slides() -> list[tuple]:
         pil = _pillow_gif(drawn.rendered.frames, drawn.durations_ms)
         rows.append(("Pillow GIF writer, same frames (32 colours, optimize)", pil, "B",
                      f"ours is {len(big) / pil:.0%} of it -> the project's encoder stays for GIF"))
-        cache = Path(tmp) / "cache"
-        build_slide_pack(PACK, Path(tmp) / "pack.zip", cache=cache, jobs=None)     # cold, fills the cache
+        specs, cache = _site_animations()
         t0 = time.perf_counter()
-        info = build_slide_pack(PACK, Path(tmp) / "pack.zip", cache=cache)
+        build_slide_pack(specs, Path(tmp) / "pack.zip", cache=cache, jobs=None)     # fills what the cache lacks
+        fill = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        info = build_slide_pack(specs, Path(tmp) / "pack.zip", cache=cache)
         warm = time.perf_counter() - t0
-        rows.append(("slide pack from a warm cache", warm, "s", f"{info['figures']} animations, {info['bytes']:,} B; "
-                     f"goal <= {PACK_GOAL_S:g} s -> {_met(warm <= PACK_GOAL_S)}"))
+        rows.append(("slide pack of the site from a warm cache", warm, "s", f"{info['figures']} animations, "
+                     f"{info['bytes']:,} B (first call {fill:.1f} s); goal <= {PACK_GOAL_S:g} s -> "
+                     f"{_met(warm <= PACK_GOAL_S)}"))
     for kind in KINDS:
         try:
             d = draw(make_spec(kind, {}), Options(slide=True))
