@@ -148,7 +148,7 @@ def test_frames_folder(tmp_path, drawn):
 
 
 def test_same_request_same_bytes(tmp_path):
-    for ext in ("gif", "svg", "pdf", "png", "webp"):
+    for ext in ("gif", "svg", "pdf", "png", "webp", "apng", "mp4"):
         write(SPEC, tmp_path / f"1.{ext}", Options(scale=2))
         write(SPEC, tmp_path / f"2.{ext}", Options(scale=2))
         assert (tmp_path / f"1.{ext}").read_bytes() == (tmp_path / f"2.{ext}").read_bytes(), ext
