@@ -113,11 +113,7 @@ def geometry(width: int, height: int, opts: Options) -> Geometry:
         scale = opts.height / height
     else:
         scale = opts.scale or 1.0
-    size = canvas.scaled_size(width, height, scale)
-    if opts.width and not opts.height and not opts.slide:
-        size = (opts.width, size[1])
-    if opts.height and not opts.width and not opts.slide:
-        size = (size[0], opts.height)
+    size = canvas.scaled_size(width, height, scale)     # what the Raster draws (--width W alone: W wide)
     page = page or size
     if max(page) > MAX_SIDE or scale > MAX_SCALE:
         raise ConvfigError(f"the figure would be {page[0]}x{page[1]} px (scale {scale:.2f}); at most {MAX_SIDE} "
