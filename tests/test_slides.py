@@ -464,3 +464,27 @@ def test_pack_cache_entries_load_like_figures(tmp_path):
     meta = pack_entry(spec, str(tmp_path))
     got = Cache(tmp_path).load(meta["key"])
     assert got is not None and sorted(got["files"]) == ["gif", "mp4"] and got["files"]["mp4"][4:8] == b"ftyp"
+
+
+def test_every_animation_format_plays_in_chromium(tmp_path, browser):
+    """Chromium (the browser tests' own) decodes the MP4 as H.264 video of the right size and length, and
+    shows the GIF, WebP and APNG."""
+    pytest.importorskip("imageio_ffmpeg")
+    for ext in ("mp4", "gif", "webp", "apng"):
+        write(SPEC, tmp_path / f"a.{ext}", Options(width=640))
+    (tmp_path / "a.html").write_text('<video id="v" src="a.mp4" muted preload="auto"></video>'
+                                     + "".join(f'<img src="a.{e}">' for e in ("gif", "webp", "apng")))
+    page = browser.new_page()
+    try:
+        page.goto((tmp_path / "a.html").as_uri())
+        page.wait_for_function("document.getElementById('v').readyState >= 2", timeout=30000)
+        got = page.evaluate("""() => { const v = document.getElementById('v');
+            return {w: v.videoWidth, h: v.videoHeight, d: v.duration, err: v.error,
+                    imgs: [...document.images].map(i => i.complete && i.naturalWidth)}; }""")
+    finally:
+        page.close()
+    layout = protocol.layout_of(SPEC)
+    w, h = geometry(layout.width, layout.height, Options(width=640)).page
+    assert got["err"] is None and (got["w"], got["h"]) == (w + w % 2, h + h % 2), got
+    assert got["d"] == pytest.approx(sum(mp4_repeats([250] * 5 + [LAST_FRAME_MS], 4)) / 4, abs=0.05)
+    assert got["imgs"] == [640, 640, 640], got
