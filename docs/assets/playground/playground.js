@@ -32,6 +32,7 @@
   let state = null;        // {layer, tr, step, cells...} of the drawn layer
   let timer = null;
   let lastHash = "";
+  let drawn = [];          // the HTML of the figure's sections as last drawn
 
   // ---------------- controls ----------------
   function axisField(key) {
@@ -331,7 +332,7 @@
     const cell = big ? 24 : 30, kcell = 26;
     const rank = s.rank;
     const rowLabel = (before, n) => (r) => (r - before >= 0 && r - before < n ? r - before : null);
-    let html = "";
+    const html = [];        // the three sections: input, kernels, output
     // input: one panel per channel (and per padded depth slice in 3D); hatched padding under the real cells
     let inputs = "";
     const inPanels = [];
@@ -362,8 +363,8 @@
           label: `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}` });
       }
     }
-    html += section("Input, padded", inputs, anyPad ? "Hatched cells are padding zeros. Numbers above and left " +
-      "count the real input from 0." : "No padding. Numbers above and left count the input from 0.");
+    html.push(section("Input, padded", inputs, anyPad ? "Hatched cells are padding zeros. Numbers above and left " +
+      "count the real input from 0." : "No padding. Numbers above and left count the input from 0."));
     // kernels: one group per filter, one panel per channel of its group (and per kernel depth in 3D)
     let kernels = "";
     const kSvg = `<rect class="cfp-k" width="${d.kw * kcell}" height="${d.kh * kcell}"/>` + gridPath(d.kh, d.kw, kcell);
@@ -382,8 +383,8 @@
       kernels += `<div class="cfp-filter"><div class="cfp-cap cfp-filter-cap">filter ${f}</div>` +
         `<div class="cfp-row">${group}</div></div>`;
     }
-    html += section(d.F > 1 ? "Kernels (one per filter)" : "Kernel", kernels,
-      d.F > 1 || d.C > 1 ? "Each filter has one weight slice per input channel it reads." : "");
+    html.push(section(d.F > 1 ? "Kernels (one per filter)" : "Kernel", kernels,
+      d.F > 1 || d.C > 1 ? "Each filter has one weight slice per input channel it reads." : ""));
     // outputs: one panel per filter (and per output depth slice in 3D); each number carries its index and value
     let outputs = "";
     const outSvg = `<path class="cfp-done"/><g class="cfp-cur"></g>` +
@@ -405,10 +406,14 @@
           `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}` });
       }
     }
-    html += section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, "");
+    html.push(section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, ""));
     const fig = $("cfp-figure");
     timings.html = performance.now();
-    fig.innerHTML = html;
+    // replace only the sections that changed (a new padding or stride often keeps the kernels, for example)
+    if (fig.children.length === html.length && drawn.length === html.length) {
+      html.forEach((h, i) => { if (h !== drawn[i]) fig.children[i].outerHTML = h; });
+    } else fig.innerHTML = html.join("");
+    drawn = html;
     timings.dom = performance.now();
     fig.dataset.rank = String(rank);
     const wins = fig.querySelectorAll(".cfp-input-panel .cfp-win");
