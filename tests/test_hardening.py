@@ -648,7 +648,7 @@ def _options():
                 yield command, tuple(action.option_strings), action.dest
 
 
-FUZZED_COMMANDS = ("shape", "gif", "figure", "render")
+FUZZED_COMMANDS = ("shape", "gif", "figure", "render", "slide-pack")
 
 
 OPTIONS = sorted(set(_options()))
@@ -669,11 +669,23 @@ def _base(command: str, tmp: Path) -> list[str]:
         cat.write_text(json.dumps(OK_CATALOGUE))
         return ["render", "--catalogue", str(cat), "--out", str(tmp / "out"), "--cache", str(tmp / "cache"),
                 "--jobs", "1", "--quiet"]
+    if command == "slide-pack":
+        cat = tmp.parent / f"{tmp.name}-cat.json"
+        cat.write_text(json.dumps(OK_CATALOGUE))
+        return ["slide-pack", "--catalogue", str(cat), "--cache", str(tmp / "cache"), "--jobs", "1", "-o",
+                str(tmp / "pack.zip")]
     if command == "shape":
         return ["shape", "--input", "5x5", "--kernel", "3"]
     if command == "figure":
         return ["figure", "conv2d", "--input", "4x4", "-o", str(tmp / "x.gif")]
     return [command, "--input", "4x4", "-o", str(tmp / "x.gif")]
+
+
+def test_the_option_fuzzer_knows_every_command():
+    from convfig.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert set(sub.choices) <= set(FUZZED_COMMANDS), "add the new command (and a base command line) to the fuzzer"
 
 
 @pytest.mark.parametrize("command, flags, dest", OPTIONS, ids=[f"{c}{f[-1]}" for c, f, _ in OPTIONS])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from convfig.cli.args import out_path
+from convfig.cli.args import out_dir, out_path
 from convfig.cli.render import add_catalogue_flags
 from convfig.errors import ConvfigError
 
@@ -24,12 +24,13 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ConvfigError(f"--jobs {args.jobs}: must be >= 1")
     out = out_path("-o", args.output)
+    cache = out_dir("--cache", args.cache) if args.cache is not None else None
     specs = [s for s in normalise(load_catalogue(args.catalogue)) if s.animated]
     if not specs:
         raise ConvfigError(f"--catalogue {args.catalogue}: no animated figures in it; nothing to pack")
     check_format("mp4", True, Options(slide=True), "")      # imageio-ffmpeg installed?
     try:
-        info = build_slide_pack(specs, out, cache=args.cache, jobs=args.jobs)
+        info = build_slide_pack(specs, out, cache=cache, jobs=args.jobs)
     except OSError as exc:
         raise ConvfigError(f"cannot write {exc.filename or args.output} ({exc.strerror or exc})") from None
     n = info["figures"]
