@@ -389,7 +389,9 @@ def test_17_workers_die_with_the_build(tmp_path, sig):
 
 # ---------------------------------------------------------------------------------------------- hypothesis
 
-FUZZ = settings(max_examples=40, deadline=FAST_S * 1000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomized: the same generated values on every run, so CI never meets a new one by chance
+FUZZ = settings(max_examples=40, deadline=FAST_S * 1000, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 junk = st.one_of(st.none(), st.text(max_size=6), st.floats(allow_nan=True), st.complex_numbers(),
                  st.lists(st.text(max_size=2), min_size=1, max_size=3),
@@ -566,7 +568,7 @@ def test_fuzz_catalogue_params(tmp_path_factory, key, value):
         code = main(["render", "--catalogue", str(cat), "--out", str(tmp / "o"), "--cache", str(tmp / "c"), "--quiet"])
     text = err.getvalue()
     assert code == 2 and text.count("\n") == 1 and "catalogue entry 1" in text, text
-    assert key in text or (key == "input" and "kernel" in text), text
+    assert any(n in text for n in (key, *RELATED.get(key, ()))), text
     assert not (tmp / "o").exists() and not (tmp / "c").exists()
     assert time.perf_counter() - t0 < FAST_S
 
@@ -693,7 +695,8 @@ def test_fuzz_every_cli_option(tmp_path_factory, capsys, monkeypatch, command, f
     flag = flags[-1]
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))     # a junk relative path (--cache=1.2) lands here
 
-    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=12, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(JUNK_FLAG_VALUES)
     def check(value):
         tmp = tmp_path_factory.mktemp("opt")
