@@ -416,9 +416,10 @@ class FigureSite:
         for spec in specs:
             if spec.theme in self.s.themes:
                 todo.update(self.spec_files(spec))
-        for site_path, source in todo.items():
-            if site_path not in self.linked:
-                link_or_copy(source, self.s.site_dir / site_path)
+        for site_path, source in todo.items():      # not remembered: a serve rebuild may empty site_dir
+            target = self.s.site_dir / site_path
+            if not target.is_file():
+                link_or_copy(source, target)
                 self.linked.add(site_path)
 
 
