@@ -86,6 +86,8 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, server, site, axe, sch
     page.locator(".md-search__input").first.click()
     page.keyboard.type("stride")
     page.wait_for_selector(".md-search-result__item", timeout=20000)
+    # judge the open panel, not its fade-in: wait until no CSS transition or animation is running
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=20000)
     found["search results for 'stride'"] = _violations(axe, page)
     context.close()
     bad = {k: v for k, v in found.items() if v}
