@@ -28,6 +28,7 @@ from convfig.render.types import FigureSpec
 __all__ = ["FigureSite", "Settings", "link_or_copy", "nav_order", "nav_titles"]
 
 FIGURES_DIR = "figures"
+IN_PROCESS = 2          # this many figures (one fence, two themes) render here, faster than starting workers
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FILES = {"assets/convfig/convfig-figures.css": ASSETS / "convfig-figures.css",
                "assets/convfig/stepper.js": ASSETS / "stepper.js"}
@@ -252,7 +253,7 @@ class FigureSite:
         todo = [s for s in specs if not self.cache.path(self.key(s), "json").is_file()]
         todo.sort(key=_cost, reverse=True)          # the longest first: the workers finish together
         jobs = min(self.s.jobs or os.cpu_count() or 1, len(todo))
-        if jobs <= 1:
+        if jobs <= 1 or len(todo) <= IN_PROCESS:      # one edited fence under serve: no worker start-up
             for spec in todo:
                 _fill(spec, str(self.cache.root))
         else:
