@@ -304,5 +304,9 @@ def test_cache_holds_one_copy(both_builds):
     """The site's figure files come from the cache; no second folder of figures is kept beside it."""
     cache = Path(os.environ.get("CONVFIG_CACHE") or ROOT / ".cache" / "convfig")
     assert not (cache / "site").exists()
-    meta = [json.loads(p.read_text()) for p in cache.glob("*.json")]
-    assert meta and all("files" in m for m in meta)
+    meta = [json.loads(p.read_text()) for p in cache.glob("*.json") if re.fullmatch(r"[0-9a-f]{64}", p.stem)]
+    figures = [m for m in meta if "theme" in m]     # (the slide pack keeps its own entries here too)
+    assert figures and all("files" in m for m in figures)
+    site = both_builds[0] / "figures"
+    linked = [p for p in site.rglob("*.gif") if p.stat().st_nlink > 1]
+    assert linked, "figures are hard links to the cache entries where the file system allows"
