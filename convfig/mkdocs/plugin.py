@@ -52,6 +52,10 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
     def __init__(self) -> None:
         self.site: FigureSite | None = None
         self.ext: ConvfigExtension | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -93,7 +97,11 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         if self.config.slide_pack:          # built once into the cache (convfig.render.slides), then linked
             from convfig.render.slides import SITE_PATH, cached_slide_pack
 
-            wanted[SITE_PATH] = cached_slide_pack(self.site.wanted(), self.site.cache.root, self.config.jobs)
+            packs = sorted(self.site.cache.root.glob("slide-pack-*.zip"), key=lambda p: p.stat().st_mtime)
+            if self.serving and packs:      # a preview links the last pack built: an edit re-renders one figure
+                wanted[SITE_PATH] = packs[-1]
+            else:
+                wanted[SITE_PATH] = cached_slide_pack(self.site.wanted(), self.site.cache.root, self.config.jobs)
         for site_path, source in wanted.items():
             if files.get_file_from_path(site_path) is None:
                 files.append(_Linked.generated(config, site_path, abs_src_path=str(source)))
