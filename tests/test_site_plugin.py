@@ -260,13 +260,8 @@ def test_zensical_builds_every_page_with_the_same_figures(both_builds):
     assert compared >= 60, compared
 
 
-def test_zensical_images_decode_in_chromium(both_builds):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing (.ci/run installs it)", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
+def test_zensical_images_decode_in_chromium(both_builds, browser):
+    # the session's one Chromium (tests/conftest.py): a second sync_playwright() in the same process fails
     zen = both_builds[1]
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(zen))
     handler.log_message = lambda *a: None  # type: ignore[method-assign]
@@ -275,25 +270,21 @@ def test_zensical_images_decode_in_chromium(both_builds):
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     broken: list[tuple[str, str]] = []
     checked = 0
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for html_file in sorted(zen.rglob("index.html")):
-                rel = html_file.parent.relative_to(zen).as_posix()
-                page.goto(base + ("" if rel == "." else rel + "/"), wait_until="load")
-                result = page.evaluate("""async () => {
-                  const imgs = [...document.querySelectorAll('figure.convfig-figure img, figure.convfig-card img')];
-                  for (const i of imgs) { i.loading = 'eager'; }
-                  await Promise.all(imgs.map(i => i.decode().catch(() => null)));
-                  return imgs.map(i => ({src: i.currentSrc, w: i.naturalWidth}));
-                }""")
-                checked += len(result)
-                broken += [(rel, r["src"]) for r in result if not r["w"]]
-            browser.close()
+        for html_file in sorted(zen.rglob("index.html")):
+            rel = html_file.parent.relative_to(zen).as_posix()
+            page.goto(base + ("" if rel == "." else rel + "/"), wait_until="load")
+            result = page.evaluate("""async () => {
+              const imgs = [...document.querySelectorAll('figure.convfig-figure img, figure.convfig-card img')];
+              for (const i of imgs) { i.loading = 'eager'; }
+              await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+              return imgs.map(i => ({src: i.currentSrc, w: i.naturalWidth}));
+            }""")
+            checked += len(result)
+            broken += [(rel, r["src"]) for r in result if not r["w"]]
     finally:
+        page.close()
         httpd.shutdown()
         httpd.server_close()
     assert checked >= 120, checked
