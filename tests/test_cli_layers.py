@@ -94,7 +94,9 @@ def test_bad_layer_flags(capsys, argv, message):
     (["--layer", "average-pool", "--input", "5x4", "--pool", "2", "--padding", "same"], "pool",
      lambda: int(np.prod(convfig.pool_output_shape((5, 4, 1), 2, padding="same")[:2]))),
     (["--layer", "separable", "--input", "4x4", "--kernel", "3", "--channels", "2", "--filters", "2"], "separable",
-     lambda: 1),
+     lambda: int(np.prod(convfig.separable_output_shape((4, 4, 2), 3, filters=2)[:2]))),
+    (["--layer", "depthwise", "--input", "5x4", "--kernel", "2", "--channels", "2", "--padding", "same", "--fps",
+      "3"], "depthwise", lambda: int(np.prod(convfig.depthwise_output_shape((5, 4, 2), 2, padding="same")[:2]))),
 ])
 def test_gif_draws_each_layer(capsys, tmp_path, argv, kind, frames):
     out = tmp_path / "x.gif"

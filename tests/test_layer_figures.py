@@ -157,40 +157,83 @@ def test_pool_outputs_are_the_engines_and_the_ring_is_on_the_winner(params):
         assert any(set(st.window) & {("input", p) for p in pads} for st in lay.steps), "a window hangs over"
 
 
-def test_depthwise_next_to_conv_shows_both_outputs_and_counts():
-    spec = make_spec("depthwise", {"input": "4x5", "channels": 2, "depth_multiplier": 2, "padding": "same"})
+def _window_keys(st, shape):
+    """The engine step's window as the figure's input keys: the real cells of every channel."""
+    h, w, ch = shape
+    rows = [int(i) for i in st.input_index[0] if 0 <= i < h]
+    cols = [int(i) for i in st.input_index[1] if 0 <= i < w]
+    return {("input", (q, r, c)) for q in range(ch) for r in rows for c in cols}
+
+
+def _written_at(lay, t, name):
+    return {it.key[1]: it.text for it in lay.steps[t].keep if getattr(it, "key", None) and it.key[0] == name}
+
+
+@pytest.mark.parametrize("params", [{"input": "4x5", "channels": 2, "depth_multiplier": 2, "padding": "same"},
+                                    {"input": "5x6", "channels": 3, "kernel": "2x3", "strides": "2x1"}])
+def test_depthwise_next_to_conv_steps_each_channel_alone(params):
+    spec = make_spec("depthwise", params)
     d = depthwise.compute(spec)
     lay = depthwise.plan(spec, d)
-    dw = convfig.depthwise_conv(d.x, d.dw_kernel, padding="same")
-    conv = convfig.conv(d.x, d.conv_kernel, padding="same")
-    for j in range(4):
-        got = {(r, c): t for (jj, r, c), t in lay.grid("dw_output").items() if jj == j}
-        assert got == {(r, c): fmt.num(dw[r, c, j]) for r, c in np.ndindex(4, 5)}
-        got = {(r, c): t for (jj, r, c), t in lay.grid("output").items() if jj == j}
-        assert got == {(r, c): fmt.num(conv[r, c, j]) for r, c in np.ndindex(4, 5)}
+    ds = d.spec
+    c, m = ds.channels, ds.depth_multiplier
+    args = {"strides": ds.conv.strides, "padding": ds.conv.padding}
+    dw = convfig.depthwise_conv(d.x, d.dw_kernel, **args)
+    conv = convfig.conv(d.x, d.conv_kernel, **args)
+    oh, ow = dw.shape[:2]
+    for j in range(c * m):      # the Conv2D panel is static; the depthwise outputs are written by the steps
+        got = {(r, q): t for (jj, r, q), t in lay.grid("conv_output").items() if jj == j}
+        assert got == {(r, q): fmt.num(conv[r, q, j]) for r, q in np.ndindex(oh, ow)}
+        assert not {k for k in lay.grid("output") if k[0] == j}, "the depthwise maps start empty"
+        got = {(r, q): t for (jj, r, q), t in lay.grid("output", len(lay.steps) - 1).items() if jj == j}
+        assert got == {(r, q): fmt.num(dw[r, q, j]) for r, q in np.ndindex(oh, ow)}
+    tr = convfig.depthwise_trace(d.x, d.dw_kernel, **args)
+    assert len(lay.steps) == len(tr) == oh * ow
+    for t, st in enumerate(tr.steps):
+        assert set(lay.steps[t].window) == _window_keys(st, d.x.shape)
+        r, q = st.out_pos
+        # one cell per output map, each its own channel's sum: no mixing
+        assert _written_at(lay, t, "output") == {(j, r, q): fmt.num(dw[r, q, j]) for j in range(c * m)}
     # no mixing: depthwise output channel j has exactly one kernel, under input channel j // multiplier
-    assert {(j, c) for j, c, *_ in lay.grid("kernel")} == {(j, c) for j in range(4) for c in range(2)}
-    assert {j for j, *_ in lay.grid("dw_kernel")} == set(range(4))
-    assert str(convfig.depthwise_params((3, 3), 2, 2)) in lay.text_at(("params", ("depthwise",)))
-    assert lay.text_at(("params", ("conv",))).endswith(str(convfig.arithmetic.param_count((3, 3), 2, 4)))
+    assert {(j, q) for j, q, *_ in lay.grid("kernel")} == {(j, q) for j in range(c * m) for q in range(c)}
+    assert {j for j, *_ in lay.grid("dw_kernel")} == set(range(c * m))
+    k = ds.kernel_size
+    assert str(convfig.depthwise_params(k, c, m)) in lay.text_at(("params", ("depthwise",)))
+    assert lay.text_at(("params", ("conv",))).endswith(str(convfig.arithmetic.param_count(k, c, c * m)))
 
 
-def test_separable_is_depthwise_then_pointwise_with_counts():
-    spec = make_spec("separable", {"input": "5x4", "channels": 2, "filters": 3, "depth_multiplier": 2})
+@pytest.mark.parametrize("params", [{"input": "5x4", "channels": 2, "filters": 3, "depth_multiplier": 2},
+                                    {"input": "4x5", "channels": 3, "filters": 2, "padding": "same",
+                                     "strides": 2}])
+def test_separable_steps_depthwise_then_pointwise_with_counts(params):
+    spec = make_spec("separable", params)
     d = separable.compute(spec)
     lay = separable.plan(spec, d)
-    out = convfig.separable_conv(d.x, d.dk, d.pk)
-    mid = convfig.depthwise_conv(d.x, d.dk)
-    for f in range(3):
-        got = {(r, c): t for (ff, r, c), t in lay.grid("output").items() if ff == f}
-        assert got == {(r, c): fmt.num(out[r, c, f]) for r, c in np.ndindex(*out.shape[:2])}
-    for j in range(4):
-        got = {(r, c): t for (jj, r, c), t in lay.grid("mid").items() if jj == j}
-        assert got == {(r, c): fmt.num(mid[r, c, j]) for r, c in np.ndindex(*mid.shape[:2])}
-    assert lay.grid("pointwise") == {(j, f): fmt.num(d.pk[0, 0, j, f]) for j in range(4) for f in range(3)}
-    total = convfig.separable_params((3, 3), 2, 3, 2)
+    ds = d.spec
+    c, m, f = ds.channels, ds.depth_multiplier, d.filters
+    args = {"strides": ds.conv.strides, "padding": ds.conv.padding}
+    out = convfig.separable_conv(d.x, d.dk, d.pk, **args)
+    mid = convfig.depthwise_conv(d.x, d.dk, **args)
+    last = len(lay.steps) - 1
+    assert not lay.grid("output") and not lay.grid("mid"), "maps and outputs start empty"
+    for ff in range(f):
+        got = {(r, q): t for (fi, r, q), t in lay.grid("output", last).items() if fi == ff}
+        assert got == {(r, q): fmt.num(out[r, q, ff]) for r, q in np.ndindex(*out.shape[:2])}
+    for j in range(c * m):
+        got = {(r, q): t for (jj, r, q), t in lay.grid("mid", last).items() if jj == j}
+        assert got == {(r, q): fmt.num(mid[r, q, j]) for r, q in np.ndindex(*mid.shape[:2])}
+    tr = convfig.depthwise_trace(d.x, d.dk, **args)
+    assert len(lay.steps) == len(tr) == out.shape[0] * out.shape[1]
+    for t, st in enumerate(tr.steps):
+        assert set(lay.steps[t].window) == _window_keys(st, d.x.shape)
+        r, q = st.out_pos
+        assert _written_at(lay, t, "mid") == {(j, r, q): fmt.num(mid[r, q, j]) for j in range(c * m)}
+        assert _written_at(lay, t, "output") == {(ff, r, q): fmt.num(out[r, q, ff]) for ff in range(f)}
+    assert lay.grid("pointwise") == {(j, ff): fmt.num(d.pk[0, 0, j, ff]) for j in range(c * m) for ff in range(f)}
+    k = ds.kernel_size
+    total = convfig.separable_params(k, c, f, m)
     assert lay.text_at(("params", ("separable",))).endswith(str(total))
-    assert lay.text_at(("params", ("conv",))).endswith(str(3 * 3 * 2 * 3 + 3))
+    assert lay.text_at(("params", ("conv",))).endswith(str(convfig.arithmetic.param_count(k, c, f)))
 
 
 @pytest.mark.parametrize("kind", ["transpose-stamps", "transpose-conv", "pool", "depthwise", "separable"])

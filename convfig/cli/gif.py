@@ -40,8 +40,7 @@ def run(args: argparse.Namespace) -> int:
         conv = conv_params({k: raw[k] for k in CONV_KEYS})
         kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
     else:                                      # transposed conv, pooling, depthwise, separable (issue 10)
-        keys = (*LAYER_KEYS[layer], "seed", "fps") if layer not in ("depthwise", "separable") else (
-            *LAYER_KEYS[layer], "seed")
+        keys = (*LAYER_KEYS[layer], "seed", "fps")
         kind, raw = figure_for(layer, {k: getattr(args, k, None) for k in keys}, args.view)
     fig = make_spec(kind, raw, args.theme)     # every parameter through the registry (Keras rules included)
     opts = options(args)

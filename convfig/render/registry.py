@@ -61,7 +61,7 @@ _WINDOW = {"input": (7, 7), "kernel": 3, "strides": 1, "padding": "valid", "dila
 _TRANSPOSE = {"input": (3, 3), "kernel": 3, "strides": 2, "padding": "valid", "output_padding": None,
               "dilation": 1, "seed": PARAMS["seed"].default, "fps": PARAMS["fps"].default}
 _DEPTHWISE = {"input": (4, 4), "channels": 2, "kernel": 3, "strides": 1, "padding": "valid",
-              "seed": PARAMS["seed"].default}
+              "seed": PARAMS["seed"].default, "fps": PARAMS["fps"].default}
 
 KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("conv2d", True, _conv((5, 5)),
@@ -102,10 +102,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
                         "seed": PARAMS["seed"].default, "fps": PARAMS["fps"].default},
          "max or average pooling: the window, the winning cell (max) or the mean of the real cells", (2,),
          "max-pool"),
-    Kind("depthwise", False, {**_DEPTHWISE, "depth_multiplier": 1},
+    Kind("depthwise", True, {**_DEPTHWISE, "depth_multiplier": 1},
          "depthwise conv (one kernel per channel, no mixing) next to an ordinary conv, with parameter counts",
          (2,), "depthwise"),
-    Kind("separable", False, {**_DEPTHWISE, "filters": 3, "depth_multiplier": 1},
+    Kind("separable", True, {**_DEPTHWISE, "filters": 3, "depth_multiplier": 1},
          "separable conv: depthwise, then a 1x1 pointwise conv; parameter counts against an ordinary conv",
          (2,), "separable"),
     # issue 11: real data and one layer feeding the next
