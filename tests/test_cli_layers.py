@@ -137,6 +137,11 @@ def test_pytorch_padding_is_keras_valid_then_cropping(n, k, s, p, op):
     ("transpose-stamps", {"input": "2x3", "strides": 2, "padding": "same", "fps": 3}),
     ("pool", {"input": "5x6", "pool": 3, "strides": 2, "padding": "same", "mode": "average"}),
     ("pool", {"input": "6x6"}),
+    ("depthwise", {}),
+    ("depthwise", {"input": "5x4", "channels": 2, "kernel": "2x3", "depth_multiplier": 2, "padding": "same",
+                   "seed": 3, "fps": 4}),
+    ("separable", {}),
+    ("separable", {"input": "5x5", "channels": 1, "filters": 2, "strides": 2, "padding": "same"}),
 ])
 def test_a_layer_figures_gif_command_gives_the_same_figure(kind, params):
     from convfig.cli import build_parser

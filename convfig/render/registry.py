@@ -286,8 +286,8 @@ def figure_for(layer: str, raw: Mapping[str, Any], view: str = "conv") -> tuple[
 
 
 def gif_words(kind: str, params: Mapping[str, Any]) -> list[str] | None:
-    """The `convfig gif` flags that draw this transposed-conv or pooling figure (canonical params), defaults
-    left out; None for other kinds.
+    """The `convfig gif` flags that draw this transposed-conv, pooling, depthwise or separable figure (canonical
+    params), defaults left out (but --kernel, which depthwise and separable require); None for other kinds.
 
     >>> gif_words("pool", {"input": [6, 6], "pool": [3, 3], "strides": None, "padding": "same", "mode": "average",
     ...                    "seed": 0, "fps": 2})
@@ -295,9 +295,10 @@ def gif_words(kind: str, params: Mapping[str, Any]) -> list[str] | None:
     """
     from convfig.params import cli_words
 
-    if kind not in ("transpose-conv", "transpose-stamps", "pool"):
+    if kind not in ("transpose-conv", "transpose-stamps", "pool", "depthwise", "separable"):
         return None
-    layer = f"{params['mode']}-pool" if kind == "pool" else "conv-transpose"
+    layer = {"pool": f"{params.get('mode')}-pool", "depthwise": kind, "separable": kind}.get(kind, "conv-transpose")
     view = ["--view", "stamps"] if kind == "transpose-stamps" else []
-    words = cli_words({k: v for k, v in params.items() if v is not None and k not in ("mode", "caption", "stepper")})
+    words = cli_words({k: v for k, v in params.items() if v is not None and k not in ("mode", "caption", "stepper")},
+                      {"kernel": None} if kind in ("depthwise", "separable") else None)
     return None if words is None else ["--layer", layer, *view, *words]
