@@ -22,10 +22,11 @@ from typing import Any
 
 from convfig.mkdocs import html as H
 from convfig.mkdocs.fence import Fence, FenceBlock, FenceError, check, find_fences, parse_body
-from convfig.render.cache import Cache, cache_key, render_files
+from convfig.mkdocs.nav import nav_pages
+from convfig.render.cache import Cache, cache_key, link_or_copy, render_files
 from convfig.render.types import FigureSpec
 
-__all__ = ["FigureSite", "Settings", "link_or_copy", "nav_order", "nav_titles"]
+__all__ = ["FigureSite", "Settings"]
 
 FIGURES_DIR = "figures"
 IN_PROCESS = 2          # this many figures (one fence, two themes) render here, faster than starting workers
@@ -51,63 +52,6 @@ class Settings:
     themes: tuple[str, ...] = ("light", "dark")
     stepper: bool = False               # the default for fences without a stepper key
     nav: Any = None
-
-
-def nav_order(nav: Any) -> list[str]:
-    """Page sources in the order of mkdocs.yml's nav (nested sections flattened).
-
-    >>> nav_order([{"Home": "index.md"}, {"A": [{"B": "b.md"}, "c.md"]}])
-    ['index.md', 'b.md', 'c.md']
-    """
-    out: list[str] = []
-
-    def walk(item: Any) -> None:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict):
-            for v in item.values():
-                walk(v)
-        elif isinstance(item, list):
-            for v in item:
-                walk(v)
-
-    walk(nav or [])
-    return [p for p in out if p.endswith(".md")]
-
-
-def nav_titles(nav: Any) -> dict[str, str]:
-    """Page source -> its title in mkdocs.yml's nav.
-
-    >>> nav_titles([{"Home": "index.md"}, {"A": [{"B": "b.md"}]}])
-    {'index.md': 'Home', 'b.md': 'B'}
-    """
-    out: dict[str, str] = {}
-
-    def walk(item: Any) -> None:
-        if isinstance(item, dict):
-            for title, v in item.items():
-                if isinstance(v, str):
-                    out[v] = title
-                else:
-                    walk(v)
-        elif isinstance(item, list):
-            for v in item:
-                walk(v)
-
-    walk(nav or [])
-    return out
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target`` as a hard link (no second copy of the bytes), or copy it when the
-    file system cannot link; never leaves a partial file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        os.link(source, tmp)
-    except OSError:
-        tmp.write_bytes(source.read_bytes())
-    os.replace(tmp, target)
 
 
 def _fill(spec: FigureSpec, root: str) -> str:
@@ -177,8 +121,9 @@ class FigureSite:
                      for p in sorted(docs.rglob("*.md"))}
         self.texts = dict(pages)
         self.pages = {src: self.scan_page(src, text) for src, text in pages.items()}
-        self.order = nav_order(self.s.nav)
-        self.titles = nav_titles(self.s.nav)
+        in_nav = nav_pages(self.s.nav)
+        self.order = list(in_nav)
+        self.titles = {src: title for src, title in in_nav.items() if title is not None}
         for src, text in pages.items():
             if src not in self.titles:
                 m = re.search(r"^#\s+(.+?)\s*#*\s*$", text, flags=re.M)

@@ -20,9 +20,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from convfig.mkdocs.core import ASSET_FILES, FigureSite, Settings, link_or_copy
+from convfig.mkdocs.core import ASSET_FILES, FigureSite, Settings
 from convfig.mkdocs.extension import ConvfigExtension
 from convfig.mkdocs.fence import FenceError
+from convfig.render.cache import link_or_copy
 
 __all__ = ["ConvfigConfig", "ConvfigPlugin"]
 

@@ -77,6 +77,18 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     return path
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` as a hard link (no second copy of the bytes), or copy it when the
+    file system cannot link; never leaves a partial file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        tmp.write_bytes(source.read_bytes())
+    os.replace(tmp, target)
+
+
 def write_if_changed(path: str | os.PathLike, data: bytes) -> bool:
     """Atomic write unless the file already holds these bytes (keeps mtimes, avoids serve loops)."""
     path = Path(path)
