@@ -14,7 +14,6 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 from convfig.mkdocs import html as H
 from convfig.mkdocs.fence import Fence, FenceBlock, FenceError, check, find_fences, parse_body
 from convfig.mkdocs.nav import nav_pages
+from convfig.render.batch import parallel_map
 from convfig.render.cache import Cache, cache_key, link_or_copy, render_files
 from convfig.render.types import FigureSpec
 
@@ -197,26 +197,9 @@ class FigureSite:
         """Render what the cache lacks (in parallel); returns how many were rendered."""
         todo = [s for s in specs if not self.cache.path(self.key(s), "json").is_file()]
         todo.sort(key=_cost, reverse=True)          # the longest first: the workers finish together
-        jobs = min(self.s.jobs or os.cpu_count() or 1, len(todo))
-        if jobs <= 1 or len(todo) <= IN_PROCESS:      # one edited fence under serve: no worker start-up
-            for spec in todo:
-                _fill(spec, str(self.cache.root))
-        else:
-            import multiprocessing
-
-            # the batch renderer's rules: workers die with this process, SIGTERM / Ctrl-C stop the pool
-            from convfig.render.batch import _stop_on_signals, _stop_pool, _watch_parent
-
-            with _stop_on_signals():
-                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_watch_parent, initargs=(os.getpid(),))
-                try:
-                    for _ in pool.map(_fill, todo, [str(self.cache.root)] * len(todo)):
-                        pass
-                except BaseException:
-                    _stop_pool(pool)
-                    raise
-                pool.shutdown(wait=True)
+        # one edited fence under serve: render here, no worker start-up; spawn is safe in a threaded host
+        jobs = 1 if len(todo) <= IN_PROCESS else self.s.jobs
+        parallel_map(_fill, [(s, str(self.cache.root)) for s in todo], jobs, "spawn")
         self.rendered += len(todo)
         return len(todo)
 

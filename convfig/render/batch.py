@@ -19,11 +19,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from convfig.errors import ConvfigError
 from convfig.render.cache import Cache, render_files, write_if_changed
@@ -31,6 +31,7 @@ from convfig.render.registry import make_spec
 from convfig.render.style import THEMES
 from convfig.render.types import FigureSpec
 
+T = TypeVar("T")
 WATCH_S = 0.5        # how often a worker checks that its parent is alive
 
 
@@ -174,6 +175,42 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         p.join(timeout=5)
 
 
+def parallel_map(fn: Callable[..., T], args: Iterable[tuple], jobs: int | None = None,
+                 mp_context: BaseContext | str | None = None, each: Callable[[int], Any] | None = None) -> list[T]:
+    """``[fn(*a) for a in args]`` on up to ``jobs`` worker processes (None: all cores; 1, or one item: here).
+
+    The one pool every build uses (catalogue, site, slide pack): workers are started by ``mp_context``
+    (a context or a start method name; None: the platform's default), exit when this process dies
+    (kill -9 included), and SIGTERM/SIGINT stop them (Stopped). ``each(1)`` is called after every result.
+
+    >>> parallel_map(pow, [(2, 3), (3, 2)], jobs=1)
+    [8, 9]
+    """
+    todo = list(args)
+    jobs = min(jobs or os.cpu_count() or 1, len(todo))
+    out: list[T] = []
+    with _stop_on_signals():
+        if jobs <= 1:
+            for a in todo:
+                out.append(fn(*a))
+                if each:
+                    each(1)
+            return out
+        ctx = mp_context if isinstance(mp_context, BaseContext) else multiprocessing.get_context(mp_context)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_watch_parent,
+                                   initargs=(os.getpid(),))
+        try:
+            for fut in [pool.submit(fn, *a) for a in todo]:
+                out.append(fut.result())
+                if each:
+                    each(1)
+        except BaseException:
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
+    return out
+
+
 def _write_all(out: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         write_if_changed(out / rel, data)
@@ -197,28 +234,9 @@ def render_catalogue(specs: Iterable[Any], out_dir: str | os.PathLike[str], jobs
     todo = normalise(specs)
     out = Path(out_dir)
     cache_root = str(cache_dir) if cache_dir is not None else None
-    jobs = jobs or os.cpu_count() or 1
-    done: list[tuple[str, dict, dict[str, bytes]]] = []
     bar = tqdm(total=len(todo), desc="figures", unit="fig", disable=not progress)
     try:
-        with _stop_on_signals():
-            if jobs == 1 or len(todo) <= 1:
-                for s in todo:
-                    done.append(_render_one(s, cache_root))
-                    bar.update(1)
-            else:
-                ctx = mp_context if isinstance(mp_context, BaseContext) else multiprocessing.get_context(mp_context)
-                pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
-                                           initializer=_watch_parent, initargs=(os.getpid(),))
-                try:
-                    futures = [pool.submit(_render_one, s, cache_root) for s in todo]
-                    for fut in futures:
-                        done.append(fut.result())
-                        bar.update(1)
-                except BaseException:
-                    _stop_pool(pool)
-                    raise
-                pool.shutdown(wait=True)
+        done = parallel_map(_render_one, [(s, cache_root) for s in todo], jobs, mp_context, each=bar.update)
     finally:
         bar.close()
     out.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ import os
 import shlex
 import zipfile
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -141,16 +140,12 @@ def build_slide_pack(specs: Iterable[Any], out_zip: str | os.PathLike[str], cach
                      = None, jobs: int | None = 1) -> dict[str, Any]:
     """Zip every animated figure of ``specs`` (FigureSpecs or catalogue entries) as GIF + MP4 at slide size,
     plus README.md; ``cache`` is the figure cache folder. Returns {"figures", "bytes", "path"}."""
-    import multiprocessing
+    from convfig.render.batch import parallel_map
 
     todo = pack_specs(specs)
     root = str(cache) if cache is not None else None
-    if jobs == 1 or len(todo) <= 1:
-        metas = [pack_entry(s, root) for s in todo]
-    else:                 # spawn: safe inside a host process with threads (mkdocs serve)
-        with ProcessPoolExecutor(max_workers=min(jobs or os.cpu_count() or 1, len(todo)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            metas = list(pool.map(pack_entry, todo, [root] * len(todo)))
+    # spawn: safe inside a host process with threads (mkdocs serve)
+    metas = parallel_map(pack_entry, [(s, root) for s in todo], jobs, "spawn")
     store = Cache(root)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
