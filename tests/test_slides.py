@@ -5,6 +5,7 @@ crisp rendering at scale, and bad input refused with one line, exit 2 and no fil
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -175,15 +176,25 @@ def test_scaled_text_is_drawn_at_the_target_size_not_upscaled():
     assert abs((rows[-1] - rows[0] + 1) - want) <= 1, "the digit is as tall as FreeType draws it at 3x"
 
 
-def test_slide_preset_is_16_9_and_numbers_are_large():
-    """The back row reads the numbers: at least 24 px type at 1920 wide for the convolution animations
-    (bench/run.py prints every kind's size; kinds that pack many small numbers stay below, see issue 12)."""
-    for kind in ("conv2d", "conv1d"):
-        d = draw(make_spec(kind, {}), Options(slide=True))
-        assert d.geo.page == (1920, 1080)
-        assert d.rendered.frames[0].shape[:2] <= (1080, 1920)
-        font_px, _cap = number_size(d)
-        assert font_px >= 24, (kind, font_px)
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_slide_preset_is_16_9_and_numbers_are_large(kind):
+    """The back row reads the numbers: every kind's smallest cell number is at least 24 px type on a
+    1920 x 1080 slide (the kind plans for ``target="slide"``: wider arrangement, larger numbers)."""
+    d = draw(make_spec(kind, {}), Options(slide=True))
+    assert d.geo.page == (1920, 1080)
+    assert d.rendered.frames[0].shape[:2] <= (1080, 1920)
+    font_px, _cap = number_size(d)
+    assert font_px >= 24, (kind, font_px)
+
+
+def test_slide_target_changes_only_the_slide_cache_key():
+    from convfig.render.cache import cache_key
+
+    spec = make_spec("conv2d", {})
+    assert spec.target == "page"
+    slide = dataclasses.replace(spec, target="slide")
+    assert cache_key(slide) != cache_key(spec)
+    assert cache_key(dataclasses.replace(slide, target="page")) == cache_key(spec)
 
 
 @pytest.mark.parametrize("opts, page", [

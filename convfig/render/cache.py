@@ -45,8 +45,10 @@ def source_hash() -> str:
 
 def cache_key(spec: FigureSpec) -> str:
     params = {k: v for k, v in spec.params.items() if k not in NON_PIXEL_KEYS}
-    blob = json.dumps({"kind": spec.kind, "params": params, "theme": spec.theme, "style": STYLE_VERSION,
-                       "source": source_hash()}, sort_keys=True, separators=(",", ":"))
+    key = {"kind": spec.kind, "params": params, "theme": spec.theme, "style": STYLE_VERSION, "source": source_hash()}
+    if spec.target != "page":
+        key["target"] = spec.target
+    blob = json.dumps(key, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

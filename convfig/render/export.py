@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +207,8 @@ def _pages(frames: Any, geo: Geometry, bg: tuple[int, int, int]) -> Iterator[np.
 def draw(spec: FigureSpec, opts: Options) -> Drawn:
     """Plan the figure and draw it at the size ``opts`` asks for (nothing written)."""
     opts.check()
+    if opts.slide:
+        spec = replace(spec, target="slide")
     layout = protocol.layout_of(spec)
     geo = geometry(layout.width, layout.height, opts)
     animated = bool(layout.steps)

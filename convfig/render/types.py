@@ -106,6 +106,8 @@ class FigureSpec:
 
     params holds every parameter of the kind (defaults filled in), in canonical JSON-friendly form;
     ``name`` (file-safe, from the params) and ``animated`` come from the registry, which fills them in.
+    ``target`` is where the figure goes: ``"page"`` (a web page, the default) or ``"slide"`` (a 16:9
+    1920 x 1080 slide: a kind may arrange its panels wider and its numbers larger there).
     """
 
     kind: str
@@ -113,6 +115,7 @@ class FigureSpec:
     theme: str = "light"
     name: str = field(kw_only=True)
     animated: bool = field(kw_only=True)
+    target: str = field(default="page", kw_only=True)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "params": self.params, "theme": self.theme}
