@@ -8,6 +8,7 @@ text, independently of the canvas code); the module obeys the size limits of iss
 from __future__ import annotations
 
 import ast
+import dataclasses
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -32,8 +33,8 @@ CASES = {
 }
 
 
-def spec_of(kind: str, theme: str = "light", **extra):
-    return make_spec(kind, {**CASES.get(kind, {}), **extra}, theme)
+def spec_of(kind: str, theme: str = "light", target: str = "page", **extra):
+    return dataclasses.replace(make_spec(kind, {**CASES.get(kind, {}), **extra}, theme), target=target)
 
 
 def _imports(path: Path) -> set[str]:
@@ -117,10 +118,10 @@ def _check_text_in_box(img: np.ndarray, layout: Layout, it: Box, theme) -> None:
         assert abs(cols[0] + inner[0] - lx / ss) <= 2, f"{it.key}: {it.text!r} is not where the Layout puts it"
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme, target", [("light", "page"), ("dark", "page"), ("light", "slide")])
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_keyed_cells_show_their_text_in_the_pixels(kind, theme):
-    spec = spec_of(kind, theme)
+def test_keyed_cells_show_their_text_in_the_pixels(kind, theme, target):
+    spec = spec_of(kind, theme, target)
     layout = protocol.layout_of(spec)
     th = get_theme(theme)
     steps = [None] if not layout.steps else sorted({0, len(layout.steps) // 2, len(layout.steps) - 1})
@@ -138,18 +139,20 @@ def test_keyed_cells_show_their_text_in_the_pixels(kind, theme):
     assert checked >= 3, f"{kind}: only {checked} keyed cells could be checked in the pixels"
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("kind", ANIMATED_KINDS)
-def test_frames_are_the_layout_step_by_step(kind):
+def test_frames_are_the_layout_step_by_step(kind, target):
     """The driver's patched frames equal drawing the Layout from scratch at that step."""
-    spec = spec_of(kind)
+    spec = spec_of(kind, target=target)
     r = protocol.render(spec)
     for step in sorted({0, 1, len(r.frames) - 1}):
         assert np.array_equal(np.asarray(r.frames[step]), protocol.pixels_of(r.layout, "light", step)), step
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("kind", ANIMATED_KINDS)
-def test_steps_name_the_window_and_write_one_output_cell(kind):
-    layout = protocol.layout_of(spec_of(kind))
+def test_steps_name_the_window_and_write_one_output_cell(kind, target):
+    layout = protocol.layout_of(spec_of(kind, target=target))
     scatter = getattr(protocol.kind_module(kind), "SCATTER", False)   # a step adds into cells written before
     written = set()
     for st in layout.steps:
