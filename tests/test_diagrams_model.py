@@ -6,6 +6,7 @@ Every number is read back through the figure's Layout (by key) and compared with
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 
@@ -204,8 +205,9 @@ def test_dims_alt_names_each_rank():
     assert "slides over 1 axis" in r.alt and "slides over 2 axes" in r.alt and "slides over 3 axes" in r.alt
 
 
-def test_dims_panels_show_the_engines_shapes():
-    lay = _layout("dims", {})
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_dims_panels_show_the_engines_shapes(target):
+    lay = protocol.layout_of(dataclasses.replace(make_spec("dims", {}), target=target))
     for rank, (spatial, ch) in enumerate(DIMS, start=1):
         out = convfig.output_shape(spatial + (ch,), 3, filters=8)
         assert lay.text_at(("layer", rank)) == f"Conv{rank}D"
@@ -218,8 +220,9 @@ def test_dims_panels_show_the_engines_shapes():
     assert xs == sorted(xs)
 
 
-def test_dims_windows_span_the_kernel():
-    lay = _layout("dims", {})
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_dims_windows_span_the_kernel(target):
+    lay = protocol.layout_of(dataclasses.replace(make_spec("dims", {}), target=target))
     w1, w2 = lay.at(("window", 1)), lay.at(("window", 2))
     k, feats = 3, DIMS[0][1]       # Conv1D: the window spans 3 steps and every feature (4 rows of equal cells)
     assert w1.w / k == w1.h / feats
