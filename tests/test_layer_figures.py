@@ -3,6 +3,8 @@ public functions (conv_transpose, pool, depthwise_conv, separable_conv, conv) on
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -169,10 +171,30 @@ def _written_at(lay, t, name):
     return {it.key[1]: it.text for it in lay.steps[t].keep if getattr(it, "key", None) and it.key[0] == name}
 
 
+def _cells_apart_inside(lay) -> None:
+    """Every keyed cell (a Box) seen in the last frame lies inside the figure and overlaps no other one, and each
+    text fits its box: a broken arrangement (page or slide) shows up here."""
+    from convfig.render import text as tx
+    from convfig.render.layout import Box
+
+    boxes = {it.key: it for it in lay.keyed(len(lay.steps) - 1) if isinstance(it, Box)}
+    assert boxes
+    for b in boxes.values():
+        assert 0 <= b.x and b.x + b.w <= lay.width and 0 <= b.y and b.y + b.h <= lay.height, b.key
+        assert tx.width(b.text, b.size, b.bold) <= b.w, b.key
+    rects = sorted((b.x, b.y, b.x + b.w, b.y + b.h, k) for k, b in boxes.items())
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            if b[0] >= a[2]:
+                break
+            assert not (b[1] < a[3] and a[1] < b[3]), (a[4], b[4])
+
+
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", [{"input": "4x5", "channels": 2, "depth_multiplier": 2, "padding": "same"},
                                     {"input": "5x6", "channels": 3, "kernel": "2x3", "strides": "2x1"}])
-def test_depthwise_next_to_conv_steps_each_channel_alone(params):
-    spec = make_spec("depthwise", params)
+def test_depthwise_next_to_conv_steps_each_channel_alone(params, target):
+    spec = dataclasses.replace(make_spec("depthwise", params), target=target)
     d = depthwise.compute(spec)
     lay = depthwise.plan(spec, d)
     ds = d.spec
@@ -200,6 +222,7 @@ def test_depthwise_next_to_conv_steps_each_channel_alone(params):
     k = ds.kernel_size
     assert str(convfig.depthwise_params(k, c, m)) in lay.text_at(("params", ("depthwise",)))
     assert lay.text_at(("params", ("conv",))).endswith(str(convfig.arithmetic.param_count(k, c, c * m)))
+    _cells_apart_inside(lay)
 
 
 @pytest.mark.parametrize("params", [{"input": "5x4", "channels": 2, "filters": 3, "depth_multiplier": 2},

@@ -149,24 +149,25 @@ def columns(blocks: Sequence[tuple[list[str], float, float]], x0: float = MARGIN
 
 
 def finish(items: list[Item], steps: list[Step], call: str, alt: str, *, equations: Sequence[str] | None = None,
-           ss: int = 1, levels: int = 3) -> Layout:
+           ss: int = 1, levels: int = 3, eq_pt: float = EQ_PT, cap_pt: float = CAP_PT) -> Layout:
     """Size the figure to its content (>= MIN_WIDTH_PX, even sides), add one equation per step (monospaced
-    slots: between frames only the characters that change are redrawn) and the Keras call."""
+    slots of ``eq_pt`` type: between frames only the characters that change are redrawn) and the Keras call
+    (``cap_pt``)."""
     right, bottom = parts.extent(items + [it for st in steps for it in st.keep + st.show])
     w = int(max(MIN_WIDTH_PX, right + MARGIN))
-    adv = tx.mono_advance(CAP_PT)
+    adv = tx.mono_advance(cap_pt)
     w = max(w, 2 * MARGIN + adv * max(len(s) for s in fmt.wrap_call(call, (w - 2 * MARGIN) // adv)))
     y = bottom + 14
     if equations:
-        eadv = tx.mono_advance(EQ_PT)
+        eadv, line_h = tx.mono_advance(eq_pt), round(2 * eq_pt)
         lines = [fmt.wrap(e, int((w - 2 * MARGIN) // eadv)) for e in equations]
         w = max(w, 2 * MARGIN + eadv * max(len(s) for e in lines for s in e))
-        static, per = parts.mono_slots(MARGIN, y + 13, lines, EQ_PT, line_h=18)
+        static, per = parts.mono_slots(MARGIN, y + 13 + line_h - 18, lines, eq_pt, line_h=line_h)
         items = items + static
         for st, extra in zip(steps, per):
             st.show = st.show + extra
-        y += max(len(e) for e in lines) * 18 + 6
+        y += max(len(e) for e in lines) * line_h + 6
     w += w % 2
-    code, h = parts.code_lines(MARGIN, y, call, w - 2 * MARGIN, size=CAP_PT, line_h=15)
+    code, h = parts.code_lines(MARGIN, y, call, w - 2 * MARGIN, size=cap_pt, line_h=round(cap_pt * 15 / CAP_PT))
     height = int(y + h + MARGIN)
     return Layout(w, height + height % 2, items + code, steps, alt=alt, ss=ss, levels=levels)

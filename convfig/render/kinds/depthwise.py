@@ -27,13 +27,25 @@ from convfig.render import panels as pn
 from convfig.render.layout import Box, Item, Label, Layout, Step
 from convfig.render.types import FigureSpec
 
-S = 28              # cell side: "−13" in 7 pt is 21 px
-
-
-def _kgrid(x: float, y: float, a: np.ndarray, key, fill: str, bold: bool = False) -> list[Item]:
-    return pn.keyed_grid(x, y, a, key, fill, side=S, bold=bold)
 MAX_CHANNELS = 4
 MAX_SIDE = 6
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Cell sides (inputs and kernels, output maps); type (pt) of the muted labels, the counts, the equation and
+    the Keras call."""
+
+    s: float = 28       # "−13" in 7 pt is 21 px
+    so: float = 28
+    label: float = 8
+    chip: float = 9
+    eq: float = pn.EQ_PT
+    cap: float = pn.CAP_PT
+
+
+PAGE = Sizes()
+SLIDE = Sizes(36, 46, 10, 11, 11, 10)   # a slide keeps the full cell type (bold "−13" fits a 46 px cell)
 
 
 @dataclass(frozen=True)
@@ -73,59 +85,64 @@ class Geo:
 
 
 def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, outs: np.ndarray | None,
-          names: tuple[str, str, str], count: str, count_key: str, out_shape: tuple[int, ...] = ()
+          names: tuple[str, str, str], count: tuple[str, str], out_shape: tuple[int, ...] = (), z: Sizes = PAGE
           ) -> tuple[list[Item], Geo]:
     """Input channels on top; per output channel a row of kernel slices (column = the channel they read) and
-    the output map (``outs`` None: empty maps of ``out_shape``, written by the steps); the parameter count under
-    it. kernels: {(j, c): (k, k) array}; names: the input, kernel and output keys."""
+    the output map (``outs`` None: empty maps of ``out_shape``, written by the steps); the parameter count
+    (text, key) under it. kernels: {(j, c): (k, k) array}; names: the input, kernel and output keys."""
     h, w, ch = x.shape
     k = next(iter(kernels.values())).shape
-    col_w = max(w, k[1]) * S + 18
+    s, so = z.s, z.so
+    col_w = max(w, k[1]) * s + 18
     items: list[Item] = pn.heading(x0, y0, title)
-    y = y0 + pn.heading_h(title) + 16
+    y = y0 + pn.heading_h(title) + 16 + (z.label - PAGE.label)
     geo = Geo([x0 + c * col_w for c in range(ch)], y + 2, x0 + ch * col_w + 18, [])
     for c in range(ch):
-        items += [Label(x0 + c * col_w, y - 6, f"channel {c}", 8, "muted")]
-        items += _kgrid(x0 + c * col_w, y + 2, x[..., c], lambda r, q, c=c: (names[0], (c, r, q)), "input_fill")
-    y += h * S + 18
+        items += [Label(x0 + c * col_w, y - 6, f"channel {c}", z.label, "muted")]
+        items += pn.keyed_grid(x0 + c * col_w, y + 2, x[..., c], lambda r, q, c=c: (names[0], (c, r, q)),
+                               "input_fill", side=s)
+    y += h * s + 18
     oh, ow, n_out = outs.shape if outs is not None else out_shape
     xo = geo.xo - 4
     for j in range(n_out):
-        items.append(Label(x0 - 4, y + k[0] * S / 2, f"{j}", 8, "muted", ha="right", va="center"))
+        mid = y + k[0] * s / 2
+        items.append(Label(x0 - 4, mid, f"{j}", z.label, "muted", ha="right", va="center"))
         for c in range(ch):
             if (j, c) in kernels:
-                items += _kgrid(x0 + c * col_w, y, kernels[j, c], lambda a, b, j=j, c=c: (names[1], (j, c, a, b)
-                               if names[1] == "kernel" else (j, a, b)), "window_fill")
-        items += [Label(x0 + c * col_w - 9, y + k[0] * S / 2, "+", 11, "fg", bold=True, ha="center", va="center")
+                items += pn.keyed_grid(x0 + c * col_w, y, kernels[j, c], lambda a, b, j=j, c=c: (
+                    names[1], (j, c, a, b) if names[1] == "kernel" else (j, a, b)), "window_fill", side=s)
+        items += [Label(x0 + c * col_w - 9, mid, "+", 11, "fg", bold=True, ha="center", va="center")
                   for c in range(1, ch) if (j, c) in kernels and (j, c - 1) in kernels]     # slices summed: mixing
-        items.append(Label(xo - 8, y + k[0] * S / 2, fmt.ARROW, 11, "fg", ha="center", va="center"))
+        items.append(Label(xo - 8, mid, fmt.ARROW, 11, "fg", ha="center", va="center"))
         geo.ys.append(y)
         if outs is not None:
-            items += _kgrid(geo.xo, y, outs[..., j], lambda r, q, j=j: (names[2], (j, r, q)), "output_fill", bold=True)
+            items += pn.keyed_grid(geo.xo, y, outs[..., j], lambda r, q, j=j: (names[2], (j, r, q)), "output_fill",
+                                   side=so, bold=True)
         else:
-            items += pn.empty_output(geo.xo, y, oh, ow, S)[:oh * ow]
-        y += max(k[0], oh) * S + 10
-    items.append(parts.chip(x0, y + 16, count, fill="bg", edge="accent", size=9, key=("params", (count_key,))))
+            items += pn.empty_output(geo.xo, y, oh, ow, so)[:oh * ow]
+        y += max(k[0] * s, oh * so) + 10
+    items.append(parts.chip(x0, y + 16, count[0], fill="bg", edge="accent", size=z.chip, key=("params", (count[1],))))
     return items, geo
 
 
-def steps(d: Data, geo: Geo) -> tuple[list[Step], list[str]]:
+def steps(d: Data, geo: Geo, z: Sizes = PAGE) -> tuple[list[Step], list[str]]:
     """One step per output position: the window on every input channel (clipped to the real cells: padding is
     not drawn), a ring on each output map's cell and each channel's own sum written there; and the equations."""
     tr, m = d.trace, d.spec.depth_multiplier
     h, w, ch = d.x.shape
+    s, so = z.s, z.so
     out: list[Step] = []
     eqs: list[str] = []
     for st in tr.steps:
         r, c = (int(i) for i in st.out_pos)
         rows = [int(i) for i in st.input_index[0] if 0 <= i < h]
         cols = [int(i) for i in st.input_index[1] if 0 <= i < w]
-        show: list[Item] = [pn.window(xc, geo.y_in, rows[0], cols[0], rows[-1], cols[-1], side=S) for xc in geo.xs]
+        show: list[Item] = [pn.window(xc, geo.y_in, rows[0], cols[0], rows[-1], cols[-1], side=s) for xc in geo.xs]
         keep: list[Item] = []
         for j, yj in enumerate(geo.ys):
-            show.append(Box(geo.xo + c * S, yj + r * S, S, S, edge="window", lw=3, arms=8))
-            keep += pn.cell(geo.xo + c * S, yj + r * S, fmt.num(st.sums[j]), ("output", (j, r, c)),
-                            fill="output_fill", side=S, bold=True)
+            show.append(Box(geo.xo + c * so, yj + r * so, so, so, edge="window", lw=3, arms=8))
+            keep += pn.cell(geo.xo + c * so, yj + r * so, fmt.num(st.sums[j]), ("output", (j, r, c)),
+                            fill="output_fill", side=so, bold=True)
         n_pad = int(st.is_pad.sum())
         sums = ", ".join(f"map {j} = {fmt.num(v)}" for j, v in enumerate(st.sums))
         maps = "map c" if m == 1 else f"map c·{m} + m"
@@ -148,15 +165,16 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
     dw_params = ds.params
     conv_k = {(j, q): d.conv_kernel[:, :, q, j] for j in range(c * m) for q in range(c)}
     dw_k = {(q * m + mm, q): d.dw_kernel[:, :, q, mm] for q in range(c) for mm in range(m)}
+    z = SLIDE if spec.target == "slide" else PAGE
     left, _ = panel(pn.MARGIN + 10, pn.MARGIN, [f"Conv2D: {c * m} filters", "every kernel reads every channel"],
-                 d.x, conv_k, d.conv_out, ("conv_input", "kernel", "conv_output"),
-                 f"params {ks}·{c}·{c * m} + {c * m} = {conv_params}", "conv")
+                    d.x, conv_k, d.conv_out, ("conv_input", "kernel", "conv_output"),
+                    (f"params {ks}·{c}·{c * m} + {c * m} = {conv_params}", "conv"), z=z)
     right_x, _ = parts.extent(left)
     right, geo = panel(right_x + 40, pn.MARGIN, ["DepthwiseConv2D", f"one kernel per channel"
                                                  f"{'' if m == 1 else f' (×{m})'}, no mixing"], d.x, dw_k, None,
-                       ("input", "dw_kernel", "output"), f"params {ks}·{c}·{m} + {c * m} = {dw_params}", "depthwise",
-                       d.dw_out.shape)
-    st, eqs = steps(d, geo)
+                       ("input", "dw_kernel", "output"), (f"params {ks}·{c}·{m} + {c * m} = {dw_params}",
+                                                          "depthwise"), d.dw_out.shape, z)
+    st, eqs = steps(d, geo, z)
     alt = (f"Diagram: an ordinary Conv2D and a DepthwiseConv2D on the same {fmt.shape(ds.conv.input_shape)} input "
            f"with {c} channels, kernel {fmt.shape(ds.kernel_size)}. The Conv2D has {c * m} filters, each with one "
            f"kernel slice per input channel whose results are summed (channels mix): {conv_params} parameters. The "
@@ -164,4 +182,5 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
            f"channels: output channel c·{m} + m reads only input channel c; {dw_params} parameters. The animation "
            f"steps the depthwise layer through its {len(st)} output positions: the window on every channel, each "
            "channel's sum written into its own output map. Real example numbers.")
-    return pn.finish(left + right, st, f"{d.conv_call} vs {d.dw_call}", alt, equations=eqs)
+    return pn.finish(left + right, st, f"{d.conv_call} vs {d.dw_call}", alt, equations=eqs, eq_pt=z.eq,
+                     cap_pt=z.cap)
