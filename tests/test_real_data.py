@@ -3,6 +3,7 @@ the Layout shows is the engine's convolution of that data, and the claims in the
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -122,8 +123,13 @@ def _ys(lay, colour: str, lw: float) -> np.ndarray:
     return np.array([p[1] for p in lines[0].points])
 
 
-def test_signal_curves_are_conv1d_of_the_eeg():
-    lay = _lay("signal", kernel=5)
+def _signal(target: str, **params):
+    return protocol.layout_of(dataclasses.replace(make_spec("signal", params), target=target))
+
+
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_signal_curves_are_conv1d_of_the_eeg(target):
+    lay = _signal(target, kernel=5)
     x = samples.eeg(0)[:signal.N]
     ref = np.convolve(x, np.ones(5) / 5, mode="same")          # numpy's own centred moving average
     ys = _ys(lay, "accent", 2.2)
@@ -132,11 +138,18 @@ def test_signal_curves_are_conv1d_of_the_eeg():
     dif = np.append(np.diff(x), -x[-1])                       # 'same' with [-1, 1]: x[t+1] - x[t], 0 after
     yd = _ys(lay, "window", 1.4)
     assert np.allclose(np.polyfit(dif, yd, 1)[0] * dif + np.polyfit(dif, yd, 1)[1], yd, atol=0.02)
+    chips = lay.grid("kernel")
+    assert [chips[("average", i)] for i in range(5)] == ["1"] * 5
+    assert [chips[("difference", i)] for i in range(2)] == [fmt.num(-1), "1"]
+    boxes = [lay.at(("kernel", ("average", i))) for i in range(5)]
+    assert all(a.x + a.w < b.x for a, b in zip(boxes, boxes[1:]))          # in a row, none over the next
+    assert max(b.x + b.w for b in boxes) <= lay.width
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("k", [5, 9])
-def test_causal_is_same_delayed_by_half_the_kernel(k):
-    lay = _lay("signal", kernel=k, padding="causal")
+def test_causal_is_same_delayed_by_half_the_kernel(k, target):
+    lay = _signal(target, kernel=k, padding="causal")
     same, causal = _ys(lay, "accent", 2.2), _ys(lay, "window", 2.2)
     lag = (k - 1) // 2
     assert np.allclose(causal[k:], same[k - lag:len(same) - lag], atol=0.02)
