@@ -83,11 +83,16 @@ def _square(side, offset):
 RF_CASES = [((3, 3), (1, 1)), ((3, 3, 3), (1, 1, 1)), ((5, 3), (1, 1)), ((3, 3), (2, 1))]
 
 
+def _target_layout(kind, params, target):
+    return protocol.layout_of(dataclasses.replace(make_spec(kind, params), target=target))
+
+
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("kernels,strides", RF_CASES)
-def test_receptive_field_maps_read_back_the_arithmetic(kernels, strides):
+def test_receptive_field_maps_read_back_the_arithmetic(kernels, strides, target):
     layers = [(k, s, 1) for k, s in zip(kernels, strides)]
     size, jump = arithmetic.receptive_field(layers)
-    lay = _layout("receptive-field", {"kernels": list(kernels), "strides": list(strides)})
+    lay = _target_layout("receptive-field", {"kernels": list(kernels), "strides": list(strides)}, target)
     n = size + 2 * jump
     assert len(lay.grid("input")) == n * n
     # the stack's input: a size x size square centred in the map, outlined by the reach box
@@ -114,8 +119,9 @@ def test_receptive_field_maps_read_back_the_arithmetic(kernels, strides):
     assert lay.text_at(("reads", "single_input")) == f"reads {size}×{size}"
 
 
-def test_receptive_field_cells_sit_on_a_grid():
-    lay = _layout("receptive-field", {"kernels": "5,3"})
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_receptive_field_cells_sit_on_a_grid(target):
+    lay = _target_layout("receptive-field", {"kernels": "5,3"}, target)
     for name in ("input", "layer1", "single_input"):
         g = lay.grid(name)
         for r, c in g:
@@ -128,8 +134,9 @@ def test_receptive_field_cells_sit_on_a_grid():
                 assert below.y == b.y + b.h and below.x == b.x
 
 
-def test_receptive_field_two_3x3_is_18_vs_25():
-    lay = _layout("receptive-field", {})
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_receptive_field_two_3x3_is_18_vs_25(target):
+    lay = _target_layout("receptive-field", {}, target)
     k3 = arithmetic.param_count((3, 3), 1, 1, bias=False)
     k5 = arithmetic.param_count((5, 5), 1, 1, bias=False)
     assert (k3, 2 * k3, k5) == (9, 18, 25)
@@ -140,6 +147,29 @@ def test_receptive_field_two_3x3_is_18_vs_25():
     assert xs == sorted(xs)
     r = _render("receptive-field", {})
     assert "9 + 9 = 18" in r.alt and "versus 25" in r.alt and "5×5" in r.alt
+
+
+@pytest.mark.parametrize("kernels", [(3, 3), (3, 3, 3), (5, 3, 3), (3, 3, 3, 3, 3)])
+def test_receptive_field_slide_sets_the_stack_beside_the_single_layer(kernels):
+    """On a slide the stack (left) and the single layer (right) sit side by side, maps in one row left to
+    right without overlapping, each group's weight counts under its maps, everything inside the Layout."""
+    lay = _target_layout("receptive-field", {"kernels": ",".join(map(str, kernels))}, "slide")
+    names = ["input"] + [f"layer{i}" for i in range(1, len(kernels) + 1)] + ["single_input", "single_output"]
+    spans = []
+    for name in names:
+        cells = [lay.at((name, rc)) for rc in lay.grid(name)]
+        spans.append((min(b.x for b in cells), max(b.x + b.w for b in cells), min(b.y for b in cells),
+                      max(b.y + b.h for b in cells)))
+    assert len({y0 for _, _, y0, _ in spans}) == 1                      # one row, tops aligned
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))            # left to right, no overlap
+    assert spans[-1][1] <= lay.width and max(y1 for *_, y1 in spans) < lay.height
+    assert lay.width / lay.height > 1.6                                  # a 16:9 slide's shape, roughly
+    bottom = max(y1 for *_, y1 in spans)
+    stack = [lay.at(("weights", k)) for k in [*range(1, len(kernels) + 1), "stack"]]
+    single = lay.at(("weights", "single"))
+    assert all(b.y > bottom and b.x < spans[len(kernels) + 1][0] for b in stack)
+    assert single.y > bottom and single.x >= spans[-2][0]
+    assert all(b.y + b.h < lay.height and b.x + b.w <= lay.width for b in [*stack, single])
 
 
 @pytest.mark.parametrize("kernels", [(3, 3), (3, 3, 3), (5, 3)])
@@ -207,7 +237,7 @@ def test_dims_alt_names_each_rank():
 
 @pytest.mark.parametrize("target", ["page", "slide"])
 def test_dims_panels_show_the_engines_shapes(target):
-    lay = protocol.layout_of(dataclasses.replace(make_spec("dims", {}), target=target))
+    lay = _target_layout("dims", {}, target)
     for rank, (spatial, ch) in enumerate(DIMS, start=1):
         out = convfig.output_shape(spatial + (ch,), 3, filters=8)
         assert lay.text_at(("layer", rank)) == f"Conv{rank}D"
@@ -222,7 +252,7 @@ def test_dims_panels_show_the_engines_shapes(target):
 
 @pytest.mark.parametrize("target", ["page", "slide"])
 def test_dims_windows_span_the_kernel(target):
-    lay = protocol.layout_of(dataclasses.replace(make_spec("dims", {}), target=target))
+    lay = _target_layout("dims", {}, target)
     w1, w2 = lay.at(("window", 1)), lay.at(("window", 2))
     k, feats = 3, DIMS[0][1]       # Conv1D: the window spans 3 steps and every feature (4 rows of equal cells)
     assert w1.w / k == w1.h / feats
