@@ -5,8 +5,11 @@ the right place, the window at step t covers the trace's input cells on every ch
 and totals are the trace's numbers, groups sum only their own channels, 1D inputs work.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
+from slide_checks import clashes
 
 import convfig
 from convfig.render import fmt
@@ -36,6 +39,11 @@ NON_SQUARE = [
     {"input": 9, "kernel": 3, "strides": 2, "padding": "same", "channels": 2, "filters": 3},
     {"input": 10, "kernel": 2, "dilation": 3, "padding": "causal", "channels": 3, "filters": 1},
 ]
+
+
+def _layout(params, target="page"):
+    """The Layout of a request on a web page or on a slide (target='slide': another arrangement)."""
+    return layout_of(dataclasses.replace(make_spec("channels", params), target=target))
 
 
 def _engine(params):
@@ -122,10 +130,11 @@ def _out_index(pos, f):
     return tuple(int(p) for p in pos) + (f,)
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", NON_SQUARE)
-def test_every_output_cell_shows_the_engines_value_at_its_place(params):
+def test_every_output_cell_shows_the_engines_value_at_its_place(params, target):
     cs, t, out = _engine(params)
-    lay = layout_of(make_spec("channels", params))
+    lay = _layout(params, target)
     last = len(lay.steps) - 1
     shown = lay.grid("output", last)
     assert set(shown) == {_out_index(pos, f) for pos in np.ndindex(*cs.out_spatial) for f in range(cs.filters)}
@@ -158,10 +167,11 @@ def test_output_cells_appear_in_order(params):
             assert cur.bold and cur.fill == "output_new" and cur in lay.steps[i].show
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", NON_SQUARE)
-def test_window_at_each_step_covers_the_traces_cells_on_every_channel(params):
+def test_window_at_each_step_covers_the_traces_cells_on_every_channel(params, target):
     cs, t, _ = _engine(params)
-    lay = layout_of(make_spec("channels", params))
+    lay = _layout(params, target)
     for st, step in zip(t.steps, lay.steps, strict=True):
         cells = {tuple(int(st.window[ax][k[ax]]) for ax in range(cs.rank)) for k in np.ndindex(*cs.kernel_size)}
         want = {("input", cell + (ch,)) for cell in cells for ch in range(cs.channels)}
@@ -176,10 +186,11 @@ def test_window_at_each_step_covers_the_traces_cells_on_every_channel(params):
             assert text == fmt.num(t.padded[key[1]])
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", NON_SQUARE)
-def test_window_outline_frames_the_read_cells_on_every_channel(params):
+def test_window_outline_frames_the_read_cells_on_every_channel(params, target):
     cs, t, _ = _engine(params)
-    lay = layout_of(make_spec("channels", params))
+    lay = _layout(params, target)
     assert len(lay.steps) == len(t.steps)
     for step in lay.steps:
         outlines = [it for it in step.show if isinstance(it, Box) and it.edge == "window" and not it.fill]
@@ -210,10 +221,11 @@ def test_input_cells_sit_in_rows_and_columns_channels_side_by_side(params):
             assert nb.y == box.y and nb.x > box.x + (space[-1] - pos[-1]) * box.w - 1
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", NON_SQUARE)
-def test_inputs_and_kernel_slices_show_the_engines_numbers(params):
+def test_inputs_and_kernel_slices_show_the_engines_numbers(params, target):
     cs, t, _ = _engine(params)
-    lay = layout_of(make_spec("channels", params))
+    lay = _layout(params, target)
     inputs = lay.grid("input")
     assert inputs == {idx: fmt.num(t.padded[idx]) for idx in np.ndindex(*t.padded.shape)}
     pads = [b for b, _ in cs.pads]
@@ -229,10 +241,11 @@ def test_inputs_and_kernel_slices_show_the_engines_numbers(params):
     assert k1.x == k0.x + k0.w and k1.y == k0.y
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", NON_SQUARE)
-def test_sums_and_step_sentences_carry_the_traces_numbers(params):
+def test_sums_and_step_sentences_carry_the_traces_numbers(params, target):
     cs, t, out = _engine(params)
-    lay = layout_of(make_spec("channels", params))
+    lay = _layout(params, target)
     cg, fg = cs.channels // cs.groups, cs.filters // cs.groups
     for i, st in enumerate(t.steps):
         text = lay.steps[i].text
@@ -283,3 +296,25 @@ def test_non_square_bytes_deterministic_and_frame_count():
     assert len(a.frames) == conv_spec(spec.params).positions == 4 * 3
     dark = render(make_spec("channels", NON_SQUARE[0], "dark"))
     assert encode(dark)["gif"] != encode(a)["gif"]
+
+
+@pytest.mark.parametrize("params", [{}, NON_SQUARE[0], CASES[2], CASES[3]])
+def test_slide_puts_the_filter_rows_beside_the_inputs_in_larger_type(params):
+    """On a slide the filter rows stand to the right of the input channels (level with them) and every
+    number is larger than on the page; no text covers another and nothing leaves the figure."""
+    cs, t, _ = _engine(params)
+    page, slide = _layout(params), _layout(params, "slide")
+    last = len(slide.steps) - 1
+    right_of_inputs = max(b.x + b.w for b in (slide.at(("input", k)) for k in np.ndindex(*t.padded.shape)))
+    kernel = [slide.at(("kernel", k)) for k in np.ndindex(*t.kernel.shape)]
+    assert min(b.x for b in kernel) > right_of_inputs
+    assert min(b.y for b in kernel) == slide.at(("input", (0,) * t.padded.ndim)).y
+    assert slide.grid("output", last) == page.grid("output", len(page.steps) - 1)
+    assert slide.grid("kernel") == page.grid("kernel") and slide.grid("input") == page.grid("input")
+
+    def smallest(lay):
+        return min(it.size for it in lay.keyed(last) if any(ch.isdigit() for ch in getattr(it, "text", "")))
+    assert smallest(slide) > smallest(page)
+    assert slide.width / slide.height > page.width / page.height
+    for step in (0, last):
+        assert clashes(slide, step) == [], step

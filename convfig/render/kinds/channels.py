@@ -34,6 +34,7 @@ import numpy as np
 from convfig.compute import Step as TraceStep
 from convfig.compute import Trace
 from convfig.errors import ConvfigError
+from convfig.render import channel_text as words
 from convfig.render import fmt, parts, samples
 from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Line, Step
@@ -46,6 +47,9 @@ MAX_WIDTH = 900
 MAX_STACK = 8          # channels / filters the figure can draw side by side / one under the other
 M = 14                 # outer margin
 SUM_W = 104            # room for "+ bias", "= total" and the arrow between the slices and the maps
+SLIDE_CELL = 54        # slide: cell px, number pt, scale of the other type and offsets (>= 24 px at 1920 wide)
+SLIDE_FONT = 16
+SLIDE_S = 1.4
 
 
 def compute(spec: FigureSpec) -> Trace:
@@ -62,13 +66,11 @@ def _as2d(shape: tuple[int, ...]) -> tuple[int, int]:
     return (1, shape[0]) if len(shape) == 1 else (shape[0], shape[1])
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 @dataclass(frozen=True)
 class _Geo:
-    """Where the panels go (the x layout shrinks the cell until the figure is at most MAX_WIDTH wide)."""
+    """Where the panels go. Page: input channels in a row, filter rows under them, every slice under its
+    channel. Slide (``beside``): the filter rows to the right of the input row, larger cells and type; ``s``
+    scales the vertical offsets and the room for the sums."""
 
     c: int
     hp: int
@@ -77,8 +79,11 @@ class _Geo:
     kw: int
     ho: int
     wo: int
-    col_w: float
-    gap: float
+    col_in: float        # one input column (channel card and its label)
+    col_k: float         # one kernel-slice column
+    gap: float           # between input columns
+    gap_k: float         # between slice columns (the "+")
+    x_k: float           # left of the slice columns and the filter labels
     xs: float
     xo: float
     width: int
@@ -88,22 +93,31 @@ class _Geo:
     row_h: float
     n_rows: int
     y_in: float = 98
+    s: float = 1
+    y_low: float = 0     # under the input cards (the footer starts under them and the filter rows)
+    slide: bool = False
+    flabel: float = FONT_LABEL
+    ftitle: float = FONT_TITLE
+    fcap: float = FONT_CAPTION
 
     def card_x(self, ch: int) -> float:
-        return M + ch * (self.col_w + self.gap) + (self.col_w - self.wp * self.c) / 2
+        return M + ch * (self.col_in + self.gap) + (self.col_in - self.wp * self.c) / 2
 
     def slice_x(self, ch: int) -> float:
-        return M + ch * (self.col_w + self.gap) + (self.col_w - self.kw * self.c) / 2
+        return self.x_k + ch * (self.col_k + self.gap_k) + (self.col_k - self.kw * self.c) / 2
+
+    def plus_x(self, ch: int) -> float:
+        return self.x_k + ch * (self.col_k + self.gap_k) + self.col_k + self.gap_k / 2
 
     def slice_y(self, f: int) -> float:
-        return self.y_f0 + f * self.row_h + 28
+        return self.y_f0 + f * self.row_h + 28 * self.s
 
     def out_xy(self, f: int, r: int, q: int) -> tuple[float, float]:
         return self.xo + q * self.c, self.slice_y(f) + r * self.c
 
     @property
     def y_note(self) -> float:
-        return self.y_f0 + self.row_h * self.n_rows + 2
+        return max(self.y_f0 + self.row_h * self.n_rows + 2, self.y_low)
 
 
 def _geometry(cs: ConvSpec, widest: int = 0) -> _Geo:
@@ -124,7 +138,29 @@ def _geometry(cs: ConvSpec, widest: int = 0) -> _Geo:
     row_h = 30 + max(kh * c + 26, ho * c) + 12
     fcell = 11 if c >= max(28, widest + 3) else (10 if c >= 24 else 9)
     fsmall = FONT_SMALL + 1 if c >= 26 else FONT_SMALL
-    return _Geo(c, hp, wp, kh, kw, ho, wo, col_w, 30, xs, xs + SUM_W, width, fcell, fsmall, y_f0, row_h, cs.filters)
+    return _Geo(c, hp, wp, kh, kw, ho, wo, col_w, col_w, 30, 30, M, xs, xs + SUM_W, width, fcell, fsmall, y_f0,
+                row_h, cs.filters)
+
+
+def _slide_geometry(cs: ConvSpec, beside: bool) -> _Geo:
+    """The slide: cells of SLIDE_CELL px with SLIDE_FONT pt numbers, the filter rows beside the input row
+    (``beside``) or under it as on the page."""
+    hp, wp = _as2d(cs.padded_shape)
+    kh, kw = _as2d(cs.kernel_size)
+    ho, wo = _as2d(cs.out_spatial)
+    c, s, fcell = SLIDE_CELL, SLIDE_S, SLIDE_FONT
+    col_in = max(wp * c, tx.width("channel 0", FONT_LABEL * s, True), 0 if beside else kw * c)
+    x_k = M + cs.channels * (col_in + 30) - 30 + 48 if beside else M
+    col_k, gap_k = (kw * c, 40) if beside else (col_in, 30)
+    xs = x_k + cs.channels * (col_k + gap_k) - gap_k + 16
+    xo = xs + SUM_W * s
+    width = int(np.ceil(max(xo + max(wo * c, tx.width("map 0", FONT_LABEL * s, True)) + M, MIN_WIDTH_PX)))
+    y_in = 106 * s
+    y_f0 = y_in - 28 * s if beside else y_in + hp * c + 14 * s
+    row_h = 28 * s + max(kh * c + 34 * s, ho * c) + 12 * s
+    return _Geo(c, hp, wp, kh, kw, ho, wo, col_in, col_k, 30, gap_k, x_k, xs, xo, width, fcell, fcell - 1, y_f0,
+                row_h, cs.filters, y_in, s, y_in + hp * c + 14 * s, True, FONT_LABEL * s, FONT_TITLE * s,
+                FONT_CAPTION * s)
 
 
 def _cell_size(s: str, g: _Geo, bold: bool = False) -> float:
@@ -137,38 +173,26 @@ def _stack(x: float, y: float, n: int, fill: str) -> tuple[list[Item], float]:
     return [Box(x + i * 5, y + i * 5, 22, 18, fill=fill, edge="fg") for i in range(k)], x + (k - 1) * 5 + 22
 
 
-def _title(cs: ConvSpec) -> str:
-    return (f"{cs.layer_name}: {_plural(cs.channels, 'input channel')} {fmt.TIMES} "
-            f"{_plural(cs.filters, 'filter')}" + (f", groups={cs.groups}" if cs.groups > 1 else ""))
-
-
-def _head_texts(cs: ConvSpec) -> tuple[str, str, str, str]:
-    """Input label, its muted line, output label, its muted line."""
-    C, F = cs.channels, cs.filters
-    return (f"input {fmt.shape(tuple(cs.input_shape) + (C,))}",
-            f"{_plural(C, 'channel')} = last dim {fmt.DOT} padding {cs.describe_padding()}",
-            f"output {fmt.shape(cs.output_shape)}", f"{_plural(F, 'map')} = last dim")
-
-
-def _head_widths(cs: ConvSpec, fsmall: float) -> tuple[float, float]:
+def _head_widths(cs: ConvSpec, g: _Geo) -> tuple[float, float]:
     """Widths of the left (input) and right (output) header blocks, icons included."""
-    a, b, c, d = _head_texts(cs)
-    left = 22 + (min(cs.channels, 6) - 1) * 5 + 10 + max(tx.width(a, FONT_LABEL, True), tx.width(b, fsmall))
-    right = 22 + (min(cs.filters, 6) - 1) * 5 + 10 + max(tx.width(c, FONT_LABEL, True), tx.width(d, fsmall))
+    a, b, c, d = words.head_texts(cs)
+    left = 22 + (min(cs.channels, 6) - 1) * 5 + 10 + max(tx.width(a, g.flabel, True), tx.width(b, g.fsmall))
+    right = 22 + (min(cs.filters, 6) - 1) * 5 + 10 + max(tx.width(c, g.flabel, True), tx.width(d, g.fsmall))
     return left, right
 
 
 def _header(cs: ConvSpec, g: _Geo) -> list[Item]:
-    in_lab, chan_txt, out_lab, maps = _head_texts(cs)
-    items: list[Item] = [Label(M, 18, _title(cs), FONT_TITLE, bold=True, va="center")]
-    icon, xi = _stack(M, 36, cs.channels, "input_fill")
+    in_lab, chan_txt, out_lab, maps = words.head_texts(cs)
+    s = g.s
+    items: list[Item] = [Label(M, 18 * s, words.title(cs), g.ftitle, bold=True, va="center")]
+    icon, xi = _stack(M, 36 * s, cs.channels, "input_fill")
     items += icon
-    items += [Label(xi + 10, 48, in_lab, FONT_LABEL, bold=True, va="center"),
-              Label(xi + 10, 66, chan_txt, g.fsmall, "muted", va="center")]
-    icon, xi = _stack(g.width - M - _head_widths(cs, g.fsmall)[1], 36, cs.filters, "output_fill")
+    items += [Label(xi + 10, 48 * s, in_lab, g.flabel, bold=True, va="center"),
+              Label(xi + 10, 66 * s, chan_txt, g.fsmall, "muted", va="center")]
+    icon, xi = _stack(g.width - M - _head_widths(cs, g)[1], 36 * s, cs.filters, "output_fill")
     items += icon
-    items += [Label(xi + 10, 48, out_lab, FONT_LABEL, bold=True, va="center"),
-              Label(xi + 10, 66, maps, g.fsmall, "muted", va="center")]
+    items += [Label(xi + 10, 48 * s, out_lab, g.flabel, bold=True, va="center"),
+              Label(xi + 10, 66 * s, maps, g.fsmall, "muted", va="center")]
     return items
 
 
@@ -199,8 +223,8 @@ def _inputs(cs: ConvSpec, tr: Trace, g: _Geo) -> list[Item]:
     items: list[Item] = []
     for ch in range(cs.channels):
         cx = g.card_x(ch)
-        items.append(Label(cx + g.wp * g.c / 2, 84, f"channel {ch}", FONT_LABEL - 1, bold=True, ha="center",
-                           va="center"))
+        items.append(Label(cx + g.wp * g.c / 2, g.y_in - 14 * g.s, f"channel {ch}", g.flabel - 1, bold=True,
+                           ha="center", va="center"))
         items += [_in_cell(cs, tr, g, r, q, ch, False) for r in range(g.hp) for q in range(g.wp)]
         items.append(Box(cx, g.y_in, g.wp * g.c, g.hp * g.c, edge="fg", lw=1.2))
     return items
@@ -212,7 +236,7 @@ def _filter_label(cs: ConvSpec, g: _Geo, f: int) -> str:
     lab = f"filter {f} {fmt.DOT} kernel {kshape}: one {ksl} slice per input channel"
     if cs.groups > 1:
         lab = f"filter {f} (group {grp}) {fmt.DOT} kernel {kshape}: one {ksl} slice per channel of its group"
-    if tx.width(lab, FONT_LABEL - 1, True) > g.xo - M - 16:
+    if tx.width(lab, g.flabel - 1, True) > g.xo - g.x_k - 16:
         lab = f"filter {f} {fmt.DOT} kernel {kshape}" + (f" (group {grp})" if cs.groups > 1 else "")
     return lab
 
@@ -223,9 +247,10 @@ def _slice(cs: ConvSpec, tr: Trace, g: _Geo, f: int, ch: int) -> list[Item]:
     grp = f // (cs.filters // cs.groups)
     sx, ys, w, h = g.slice_x(ch), g.slice_y(f), g.kw * g.c, g.kh * g.c
     if ch // cg != grp:
+        d = 0.75 * g.fsmall if g.slide else 7
         return [Box(sx, ys, w, h, edge="grid", dash=True),
-                Label(sx + w / 2, ys + h / 2 - 7, "not in", g.fsmall, "muted", ha="center", va="center"),
-                Label(sx + w / 2, ys + h / 2 + 7, "group", g.fsmall, "muted", ha="center", va="center")]
+                Label(sx + w / 2, ys + h / 2 - d, "not in", g.fsmall, "muted", ha="center", va="center"),
+                Label(sx + w / 2, ys + h / 2 + d, "group", g.fsmall, "muted", ha="center", va="center")]
     cl = ch - grp * cg
     items: list[Item] = []
     for r in range(g.kh):
@@ -236,8 +261,7 @@ def _slice(cs: ConvSpec, tr: Trace, g: _Geo, f: int, ch: int) -> list[Item]:
                              color="weight", size=_cell_size(s, g), key=("kernel", idx)))
     items.append(Box(sx, ys, w, h, edge="window", lw=2.0))
     if ch + 1 < cs.channels and (ch + 1) // cg == grp:
-        items.append(Label(M + ch * (g.col_w + g.gap) + g.col_w + g.gap / 2, ys + h / 2, "+", FONT_TITLE + 2,
-                           "muted", ha="center", va="center"))
+        items.append(Label(g.plus_x(ch), ys + h / 2, "+", g.ftitle + 2, "muted", ha="center", va="center"))
     return items
 
 
@@ -245,59 +269,32 @@ def _filters(cs: ConvSpec, tr: Trace, g: _Geo) -> list[Item]:
     items: list[Item] = []
     for f in range(cs.filters):
         yf, ys = g.y_f0 + f * g.row_h, g.slice_y(f)
-        items.append(Label(M, yf + 12, _filter_label(cs, g, f), FONT_LABEL - 1, bold=True, va="center"))
+        items.append(Label(g.x_k, yf + 12 * g.s, _filter_label(cs, g, f), g.flabel - 1, bold=True, va="center"))
         for ch in range(cs.channels):
             items += _slice(cs, tr, g, f, ch)
         ymid = ys + min(g.kh, g.ho) * g.c / 2
-        items += [Label(g.xs, ymid - 12, f"+ bias {fmt.num(tr.bias[f])}", g.fsmall + 1, "muted", va="center"),
-                  Line(((g.xs + 66, ymid + 10), (g.xo - 6, ymid + 10)), "muted", lw=1.4, arrow=True),
-                  Label(g.xo, yf + 12, f"map {f}", FONT_LABEL - 1, bold=True, va="center")]
+        items += [Label(g.xs, ymid - 12 * g.s, f"+ bias {fmt.num(tr.bias[f])}", g.fsmall + 1, "muted", va="center"),
+                  Line(((g.xs + 66 * g.s, ymid + 10 * g.s), (g.xo - 6, ymid + 10 * g.s)), "muted", lw=1.4, arrow=True),
+                  Label(g.xo, yf + 12 * g.s, f"map {f}", g.flabel - 1, bold=True, va="center")]
         items += [Box(*g.out_xy(f, r, q), g.c, g.c, fill="output_empty", edge="grid", dash=True)
                   for r in range(g.ho) for q in range(g.wo)]
         items.append(Box(g.xo, ys, g.wo * g.c, g.ho * g.c, edge="fg", lw=1.6))
     return items
 
 
-def _note(cs: ConvSpec) -> list[str]:
-    C, G, ks = cs.channels, cs.groups, fmt.shape(cs.kernel_size)
-    if C == 1:
-        lines = [f"With one input channel each filter is a single {ks} kernel.",
-                 "Filter f writes output map f: the filters are the last dim of the output."]
-    elif G == 1:
-        lines = [f"Each filter has one {ks} slice per input channel ({C}) and adds their sums:",
-                 "fully connected across channels. Filter f writes output map f (the last dim)."]
-    else:
-        lines = [f"groups={G}: each filter has slices only for the {_plural(C // G, 'channel')} of its group,",
-                 f"not for all {C}. Filter f writes output map f (the last dim)."]
-    if any(a or z for a, z in cs.pads):
-        lines[-1] += " Hatched cells are zero padding."
-    return lines
-
-
-def _shapes_line(cs: ConvSpec) -> str:
-    cg, F = cs.channels // cs.groups, cs.filters
-    kparts = fmt.TIMES.join(str(k) for k in cs.kernel_size)
-    return (f"input {fmt.tuple_str(tuple(cs.input_shape) + (cs.channels,))} {fmt.ARROW} output "
-            f"{fmt.tuple_str(cs.output_shape)} {fmt.DOT} params {kparts}{fmt.TIMES}{cg}{fmt.TIMES}{F} + {F} = "
-            f"{cs.params}")
-
-
-def _step_line(tr: Trace, i: int) -> str:
-    st = tr.steps[i]
-    pos = ", ".join(str(int(p)) for p in st.out_pos)
-    return f"step {i + 1}/{len(tr.steps)}: output[{pos}, :] \u2014 the window at the same place on every channel"
-
-
-def _footer(cs: ConvSpec, g: _Geo) -> tuple[list[Item], float]:
-    """Note lines and the caption (Keras call, shapes) under the step line; returns (items, figure height)."""
-    y = g.y_note
-    items: list[Item] = [Label(M, y + 8 + 16 * i, s, g.fsmall + 1, "muted", va="center")
-                         for i, s in enumerate(_note(cs))]
-    code, h = parts.code_lines(M, y + 64, cs.keras_call(), g.width - 2 * M, size=FONT_CAPTION - 0.5, line_h=17)
+def _footer(cs: ConvSpec, g: _Geo) -> tuple[list[Item], float, float]:
+    """Note lines (not on a slide: the teacher says them), the step line's place, the Keras call and the
+    shapes line; returns (items, step line y, figure height)."""
+    y, s = g.y_note, g.s
+    items: list[Item] = [] if g.slide else [Label(M, y + 8 + 16 * i, t, g.fsmall + 1, "muted", va="center")
+                                            for i, t in enumerate(words.note(cs))]
+    y_step = y + (14 * s if g.slide else 46)
+    code, h = parts.code_lines(M, y_step + 18 * s, cs.keras_call(), g.width - 2 * M, size=g.fcap - 0.5,
+                               line_h=17 * s)
     items += code
-    y_cap = y + 64 + h + 12
-    items.append(Label(M, y_cap, _shapes_line(cs), FONT_CAPTION, "muted", va="center"))
-    return items, y_cap + 20
+    y_cap = y_step + 18 * s + h + 12 * s
+    items.append(Label(M, y_cap, words.shapes_line(cs), g.fcap, "muted", va="center"))
+    return items, y_step, y_cap + 20 * s
 
 
 def _out_key(cs: ConvSpec, pos: tuple[int, ...], f: int) -> tuple:
@@ -339,10 +336,11 @@ def _step(cs: ConvSpec, tr: Trace, g: _Geo, i: int, y_step: float) -> Step:
         partial = _partials(cs, st, f)
         for cl, s in enumerate(partial):
             ch = grp * cg + cl
-            show.append(Label(g.slice_x(ch) + g.kw * g.c / 2, g.slice_y(f) + g.kh * g.c + 13, f"sum = {fmt.num(s)}",
-                              g.fsmall + 1, ha="center", va="center", key=("sum", (ch, f))))
+            show.append(Label(g.slice_x(ch) + g.kw * g.c / 2, g.slice_y(f) + g.kh * g.c + 13 * g.s,
+                              f"sum = {fmt.num(s)}", g.fsmall + 1, ha="center", va="center", key=("sum", (ch, f))))
         ymid = g.slice_y(f) + min(g.kh, g.ho) * g.c / 2
-        show.append(Label(g.xs, ymid + 10, f"= {total}", FONT_LABEL + 1, bold=True, va="center", key=("total", (f,))))
+        show.append(Label(g.xs, ymid + 10 * g.s, f"= {total}", g.flabel + 1, bold=True, va="center",
+                          key=("total", (f,))))
         x, y = g.out_xy(f, *rq)
         key = _out_key(cs, st.out_pos, f)
         keep.append(Box(x, y, g.c, g.c, fill="output_fill", edge="grid", lw=1.6, text=total,
@@ -351,35 +349,28 @@ def _step(cs: ConvSpec, tr: Trace, g: _Geo, i: int, y_step: float) -> Step:
                         size=_cell_size(total, g, True), key=key))
         bias = f" + bias {fmt.num(tr.bias[f])}" if tr.bias[f] else ""
         described.append(f"filter {f}: {fmt.signed_sum(partial)}{bias} = {total}")
-    show.append(Label(M, y_step, _step_line(tr, i), FONT_LABEL, va="center"))
+    show.append(Label(M, y_step, words.step_line(tr, i), g.flabel, va="center"))
     pos = ", ".join(str(int(p)) for p in st.out_pos)
     return Step(f"Output position ({pos}): " + "; ".join(described) + ".", keep=keep, show=show, window=keys)
-
-
-def _alt(cs: ConvSpec, tr: Trace) -> str:
-    C, F, cg = cs.channels, cs.filters, cs.channels // cs.groups
-    return (f"Animation of {cs.keras_call()} on an input of shape {fmt.tuple_str(tuple(cs.input_shape) + (C,))} "
-            f"({_plural(C, 'channel')}, padding {cs.describe_padding()}"
-            + (f", groups={cs.groups}" if cs.groups > 1 else "") + f"): {_plural(F, 'filter')}, each a stack of "
-            f"{cg} {fmt.shape(cs.kernel_size)} kernel slice{'s' if cg > 1 else ''}, produce an output of shape "
-            f"{fmt.tuple_str(cs.output_shape)} {fmt.EN_DASH} one output map per filter, filters as the last "
-            f"dimension. Each of the {len(tr.steps)} frames highlights the same window on every channel, shows "
-            f"each channel's partial sum and each filter's total. {cs.params} parameters.")
 
 
 def plan(spec: FigureSpec, data: Trace) -> Layout:
     """The channels figure as a Layout: static panels, then one Step per output position."""
     cs, tr = data.spec, data
-    widest = max(tx.width(fmt.num(v), 11, True) for v in np.concatenate([tr.padded.ravel(), tr.output.ravel()]))
-    g = _geometry(cs, widest)
-    need = max([tx.width(_title(cs), FONT_TITLE, True) + 230 + M + 10, tx.width(_shapes_line(cs), FONT_CAPTION),
-                sum(_head_widths(cs, g.fsmall)) + 24]
-               + [tx.width(s, g.fsmall + 1) for s in _note(cs)]
-               + [tx.width(_step_line(tr, i), FONT_LABEL) for i in (0, len(tr.steps) - 1)]) + 2 * M
+    if spec.target == "slide":     # the arrangement that draws larger on 1872 x 1032 (the page less its margins)
+        g = max((_slide_geometry(cs, b) for b in (True, False)),
+                key=lambda g: min(1872 / g.width, 1032 / (g.y_note + 100 * g.s)))
+    else:
+        widest = max(tx.width(fmt.num(v), 11, True) for v in np.concatenate([tr.padded.ravel(), tr.output.ravel()]))
+        g = _geometry(cs, widest)
+    need = max([tx.width(words.title(cs), g.ftitle, True) + 230 * g.s + M + 10, tx.width(words.shapes_line(cs), g.fcap),
+                sum(_head_widths(cs, g)) + 24]
+               + [tx.width(s, g.fsmall + 1) for s in ([] if g.slide else words.note(cs))]
+               + [tx.width(words.step_line(tr, i), g.flabel) for i in (0, len(tr.steps) - 1)]) + 2 * M
     if need > g.width:
         g = _Geo(**{**g.__dict__, "width": int(np.ceil(need))})
     items = _header(cs, g) + _inputs(cs, tr, g) + _filters(cs, tr, g)
-    footer, height = _footer(cs, g)
+    footer, y_step, height = _footer(cs, g)
     items += footer
-    steps = [_step(cs, tr, g, i, g.y_note + 46) for i in range(len(tr.steps))]
-    return Layout(g.width, int(np.ceil(height)), items, steps, alt=_alt(cs, tr), ss=1, levels=3)
+    steps = [_step(cs, tr, g, i, y_step) for i in range(len(tr.steps))]
+    return Layout(g.width, int(np.ceil(height)), items, steps, alt=words.alt(cs, tr), ss=1, levels=3)
