@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -51,8 +52,8 @@ def _cached(kind, params_json, theme):
     return render(make_spec(kind, json.loads(params_json), theme))
 
 
-def _layout(kind, params) -> Layout:
-    return layout_of(make_spec(kind, params))
+def _layout(kind, params, target: str = "page") -> Layout:
+    return layout_of(dataclasses.replace(make_spec(kind, params), target=target))
 
 
 def _engine(params, **over):
@@ -326,10 +327,12 @@ def test_dilation_effective_kernel():
     assert "5×5" in r.alt and "dilation_rate=1: effective kernel 3×3" in r.alt
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", [{"input": "6x8", "kernel": "2x3", "dilation": "1x2"},
-                                    {"input": "5x7", "kernel": "2x3", "dilation": "2x1", "padding": "same"}])
-def test_dilation_panels_show_the_first_window(params):
-    lay = _layout("dilation", params)
+                                    {"input": "5x7", "kernel": "2x3", "dilation": "2x1", "padding": "same"},
+                                    {"input": "12x12", "kernel": 3, "dilation": 3, "padding": "same"}])
+def test_dilation_panels_show_the_first_window(params, target):
+    lay = _layout("dilation", params, target)
     spec = make_spec("dilation", params).params
     for i, d in enumerate(([1, 1], spec["dilation"])):
         cs = convfig.render.registry.conv_spec({**spec, "dilation": d})
@@ -345,6 +348,10 @@ def test_dilation_panels_show_the_first_window(params):
         weights = lay.grid(f"weight-{i}")
         assert weights == {(r, c): f"w {_num(kern[a, b])}" for (a, r), (b, c) in
                            itertools.product(enumerate(rows), enumerate(cols))}
+        for rc in weights:                  # each weight in the lower half of the cell it meets, under its value
+            cell, w = lay.at((f"input-{i}", rc)), lay.at((f"weight-{i}", rc))
+            assert cell.x < w.x < cell.x + cell.w and cell.y + cell.h / 2 < w.y < cell.y + cell.h
+            assert cell.text_dy < 0
         right, below = _centre(lay.at((f"input-{i}", (0, 1)))), _centre(lay.at((f"input-{i}", (1, 0))))
         origin = _centre(lay.at((f"input-{i}", (0, 0))))
         pitch = right[0] - origin[0]
@@ -356,6 +363,8 @@ def test_dilation_panels_show_the_first_window(params):
         assert (win.w - 4, win.h - 4) == (ke[1] * pitch, ke[0] * pitch)
         assert win.dash == (max(d) > 1)
         assert lay.text_at(("span", (i,))).endswith(f"→ {ke[0]}×{ke[1]} area")
+    right, bottom = parts.extent(lay.items)
+    assert right <= lay.width and bottom <= lay.height, "nothing is cut off"
 
 
 def test_dilation_span_sentence_per_axis():

@@ -17,6 +17,8 @@ Keys (p = panel: 0 for dilation 1, 1 for the other rate; r, c = cell of that pan
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 import convfig
@@ -29,6 +31,39 @@ from convfig.render.types import FigureSpec
 
 M = 16
 TOP = 110         # top of the kernel and of the panels
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Cell side, type sizes (pt) and spacings of one arrangement: the page's, or a slide's (target "slide":
+    larger cells and type, a shorter subtitle)."""
+
+    c: float                      # cell side
+    cell: float = FONT_CELL - 1   # input values
+    kernel: float = FONT_CELL     # kernel weights
+    weight: float = FONT_SMALL    # "w v" under a value the window reads
+    weight_up: float = 8          # its centre above the cell's bottom
+    value_dy: float = -6          # the value's shift up in a cell the window reads
+    label: float = FONT_LABEL
+    caption: float = FONT_CAPTION
+    call: float = FONT_SMALL
+    title: float = 12
+    top: float = TOP
+    head_up: float = 14           # panel headings' centre above the grids
+    line: float = 20              # caption line spacing
+    call_line: float = 15
+    gap: float = 40               # between panels
+    slide: bool = False
+
+
+def sizes(spec: FigureSpec, hp: int, wp: int) -> Sizes:
+    if spec.target != "slide":
+        return Sizes(40 if max(hp, wp) <= 9 else 30)
+    c = float(max(28, min(54, 480 // max(hp, wp))))
+    f = c / 54
+    return Sizes(c, cell=max(9.0, 14.5 * f), kernel=max(10.0, 15 * f), weight=max(7.5, 12 * f), weight_up=c / 5,
+                 value_dy=-8 * f, label=15, caption=13.5, call=11, title=17, top=124, head_up=22, line=26,
+                 call_line=20, gap=50, slide=True)
 
 
 def compute(spec: FigureSpec) -> list[tuple[convfig.ConvSpec, convfig.Trace]]:
@@ -48,37 +83,42 @@ def plan(spec: FigureSpec, data: list) -> Layout:
     cs0, tr0 = data[0]
     hp = max(cs.padded_shape[0] for cs, _ in data)
     wp = max(cs.padded_shape[1] for cs, _ in data)
-    c = 40 if max(hp, wp) <= 9 else 30
+    z = sizes(spec, hp, wp)
+    c = z.c
     kh, kw = cs0.kernel_size
     kern = np.asarray(tr0.kernel)[..., 0, 0]
     calls = [cs.keras_call().replace("keras.layers.", "").split(" then ") for cs, _ in data]
-    panel_w = max([wp * c, 250] + [tx.width(s, FONT_SMALL, mono=True) for cl in calls for s in cl])
+    if z.slide:                                         # the grid sets the panel's width, the call wraps in it
+        calls = [[s for call in cl for s in fmt.wrap_call(call, int(max(wp * c, 250) // tx.mono_advance(z.call)))]
+                 for cl in calls]
+    panel_w = max([wp * c, 250] + [tx.width(s, z.call, mono=True) for cl in calls for s in cl])
     px0 = M + kw * c + 60
-    items, _ = parts.heading(M, 8, f"Dilation: the same {fmt.shape(cs0.kernel_size)} weights, spread out",
-                             f"{fmt.shape(cs0.input_shape)} input, padding='{cs0.padding_label}' {fmt.DOT} highlighted "
-                             "cells are the ones the first window reads; the cells in between are skipped",
-                             size=12, sub_size=FONT_CAPTION)
-    items.append(Label(M, TOP - 14, "kernel", FONT_LABEL, bold=True, va="center"))
-    items += parts.layered([Box(M + q * c, TOP + r * c, c, c, fill="window_fill", edge="grid", text=fmt.num(kern[r, q]),
-                                color="weight", key=("kernel", (r, q))) for r in range(kh) for q in range(kw)],
-                           parts.frame(M, TOP, kw * c, kh * c, "window", 2.2))
-    items += [Label(M, TOP + kh * c + 16, f"{kh * kw} weights", FONT_CAPTION, "muted", va="center")]
+    sub = (f"{fmt.shape(cs0.input_shape)} input, padding='{cs0.padding_label}' {fmt.DOT} highlighted cells are the "
+           "ones the first window reads" + ("" if z.slide else "; the cells in between are skipped"))
+    items, _ = parts.heading(M, 8, f"Dilation: the same {fmt.shape(cs0.kernel_size)} weights, spread out", sub,
+                             size=z.title, sub_size=z.caption)
+    items.append(Label(M, z.top - z.head_up, "kernel", z.label, bold=True, va="center"))
+    items += parts.layered([Box(M + q * c, z.top + r * c, c, c, fill="window_fill", edge="grid",
+                                text=fmt.num(kern[r, q]), color="weight", size=z.kernel, key=("kernel", (r, q)))
+                            for r in range(kh) for q in range(kw)],
+                           parts.frame(M, z.top, kw * c, kh * c, "window", 2.2))
+    items += [Label(M, z.top + kh * c + 16 * z.line / 20, f"{kh * kw} weights", z.caption, "muted", va="center")]
     alt_parts = []
     for i, (cs, tr) in enumerate(data):
-        panel, fact = _panel(i, cs, tr, kern, px0 + i * (panel_w + 40), c)
+        panel, fact = _panel(i, cs, tr, kern, calls[i], px0 + i * (panel_w + z.gap), z)
         items += panel
         alt_parts.append(fact)
-    width = int(max(px0 + len(data) * (panel_w + 40), 700, 2 * M + tx.width(items[1].text, FONT_CAPTION),
-                    2 * M + tx.width(items[0].text, 12, bold=True)))
-    height = TOP + hp * c + 84 + 15 * (max(len(cl) for cl in calls) - 1)
+    width = int(max(px0 + len(data) * (panel_w + z.gap), 700, 2 * M + tx.width(items[1].text, z.caption),
+                    2 * M + tx.width(items[0].text, z.title, bold=True)))
+    height = z.top + hp * c + 84 * z.line / 20 + z.call_line * (max(len(cl) for cl in calls) - 1)
     alt = (f"Dilation diagram: a {fmt.shape(cs0.kernel_size)} kernel on a {fmt.shape(cs0.input_shape)} "
            f"input with padding='{cs0.padding_label}'. " + "; ".join(alt_parts)
            + f". The kernel keeps its weights; dilation spreads them out with gaps, effective size "
              f"(k{fmt.MINUS}1){fmt.DOT}d+1.")
-    return Layout(width, height, items, alt=alt, ss=2, levels=0)
+    return Layout(width, int(height), items, alt=alt, ss=2, levels=0)
 
 
-def _panel(i: int, cs, tr, kern: np.ndarray, x0: float, c: float) -> tuple[list[Item], str]:
+def _panel(i: int, cs, tr, kern: np.ndarray, calls: list[str], x0: float, z: Sizes) -> tuple[list[Item], str]:
     """The padded input of one rate with the first window's cells, its span and its Keras call."""
     (pt, _), (pl, _) = cs.pads
     n0, n1 = cs.input_shape
@@ -87,33 +127,34 @@ def _panel(i: int, cs, tr, kern: np.ndarray, x0: float, c: float) -> tuple[list[
     st = tr.steps[0]
     rows, cols = ([int(v) for v in w] for w in st.window)
     padded = np.asarray(tr.padded)[..., 0]
-    items: list[Item] = [Label(x0, TOP - 14, f"dilation_rate={dstr}", FONT_LABEL, bold=True, va="center")]
+    c, top = z.c, z.top
+    items: list[Item] = [Label(x0, top - z.head_up, f"dilation_rate={dstr}", z.label, bold=True, va="center")]
     marks: list[Item] = []
     cells: list[Box] = []
     read: list[Box] = []
     hq, wq = cs.padded_shape
     for r in range(hq):
         for q in range(wq):
-            x, y = x0 + q * c, TOP + r * c
+            x, y = x0 + q * c, top + r * c
             real = 0 <= r - pt < n0 and 0 <= q - pl < n1
             if r in rows and q in cols:
                 read.append(Box(x, y, c, c, fill="window_fill", edge="window", lw=1.6,
-                                hatch=None if real else "pad_hatch", text=fmt.num(padded[r, q]), text_dy=-6,
-                                key=(f"input-{i}", (r, q))))
-                marks.append(Label(x + c / 2, y + c - 8, f"w {fmt.num(kern[rows.index(r), cols.index(q)])}",
-                                   FONT_SMALL, "weight", ha="center", va="center", key=(f"weight-{i}", (r, q))))
+                                hatch=None if real else "pad_hatch", text=fmt.num(padded[r, q]), text_dy=z.value_dy,
+                                size=FONT_CELL if not z.slide else z.cell, key=(f"input-{i}", (r, q))))
+                marks.append(Label(x + c / 2, y + c - z.weight_up, f"w {fmt.num(kern[rows.index(r), cols.index(q)])}",
+                                   z.weight, "weight", ha="center", va="center", key=(f"weight-{i}", (r, q))))
             else:
-                cells.append(parts.input_cell(x, y, c, fmt.num(padded[r, q]), pad=not real, size=FONT_CELL - 1,
+                cells.append(parts.input_cell(x, y, c, fmt.num(padded[r, q]), pad=not real, size=z.cell,
                                               key=(f"input-{i}", (r, q))))
-    items += parts.layered(cells + read, parts.frame(x0 + pl * c, TOP + pt * c, n1 * c, n0 * c)) + marks
-    items += [Box(x0 + cols[0] * c - 2, TOP + rows[0] * c - 2, ke[1] * c + 4, ke[0] * c + 4, edge="window", lw=2.0,
+    items += parts.layered(cells + read, parts.frame(x0 + pl * c, top + pt * c, n1 * c, n0 * c)) + marks
+    items += [Box(x0 + cols[0] * c - 2, top + rows[0] * c - 2, ke[1] * c + 4, ke[0] * c + 4, edge="window", lw=2.0,
                   dash=max(cs.dilation_rate) > 1, key=("window", (i,)))]
-    yl = TOP + hq * c + 20
+    yl = top + hq * c + z.line
     terms = [f"({k}{fmt.MINUS}1){fmt.DOT}{d}+1 = {e}" for k, d, e in zip(cs.kernel_size, cs.dilation_rate, ke)]
     span = f"span {', '.join(dict.fromkeys(terms))} {fmt.ARROW} {fmt.shape(ke)} area"
-    items += [Label(x0, yl, span, FONT_CAPTION, va="center", key=("span", (i,))),
-              Label(x0, yl + 20, f"reads {int(np.prod(cs.kernel_size))} cells, output {fmt.shape(cs.out_spatial)}",
-                    FONT_CAPTION, "muted", va="center")]
-    for j, call in enumerate(cs.keras_call().replace("keras.layers.", "").split(" then ")):
-        items.append(Label(x0, yl + 40 + 15 * j, call, FONT_SMALL, "muted", mono=True, va="center"))
+    items += [Label(x0, yl, span, z.caption, va="center", key=("span", (i,))),
+              Label(x0, yl + z.line, f"reads {int(np.prod(cs.kernel_size))} cells, output {fmt.shape(cs.out_spatial)}",
+                    z.caption, "muted", va="center")]
+    for j, call in enumerate(calls):
+        items.append(Label(x0, yl + 2 * z.line + z.call_line * j, call, z.call, "muted", mono=True, va="center"))
     return items, f"dilation_rate={dstr}: effective kernel {fmt.shape(ke)}, output {fmt.shape(cs.out_spatial)}"
