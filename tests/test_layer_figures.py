@@ -225,11 +225,13 @@ def test_depthwise_next_to_conv_steps_each_channel_alone(params, target):
     _cells_apart_inside(lay)
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", [{"input": "5x4", "channels": 2, "filters": 3, "depth_multiplier": 2},
                                     {"input": "4x5", "channels": 3, "filters": 2, "padding": "same",
-                                     "strides": 2}])
-def test_separable_steps_depthwise_then_pointwise_with_counts(params):
-    spec = make_spec("separable", params)
+                                     "strides": 2},
+                                    {"channels": 2, "filters": 4}])       # slide: the outputs fold into 2 columns
+def test_separable_steps_depthwise_then_pointwise_with_counts(params, target):
+    spec = dataclasses.replace(make_spec("separable", params), target=target)
     d = separable.compute(spec)
     lay = separable.plan(spec, d)
     ds = d.spec
@@ -257,6 +259,7 @@ def test_separable_steps_depthwise_then_pointwise_with_counts(params):
     total = convfig.separable_params(k, c, f, m)
     assert lay.text_at(("params", ("separable",))).endswith(str(total))
     assert lay.text_at(("params", ("conv",))).endswith(str(convfig.arithmetic.param_count(k, c, f)))
+    _cells_apart_inside(lay)
 
 
 @pytest.mark.parametrize("kind", ["transpose-stamps", "transpose-conv", "pool", "depthwise", "separable"])

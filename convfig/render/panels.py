@@ -12,6 +12,7 @@ Pure planning: Layout items only, no pixels.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,6 +29,19 @@ DETAIL_PT = 9
 EQ_PT = 9.0
 CAP_PT = 8.5
 ARM = 10
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """A figure's cell sides (inputs and kernels, written outputs) and type (pt) of its muted labels, counts,
+    equation and Keras call: the page's by default; a kind's slide plan passes larger ones."""
+
+    s: float = 28       # "−13" in 7 pt is 21 px
+    so: float = 28
+    label: float = 8
+    chip: float = 9
+    eq: float = EQ_PT
+    cap: float = CAP_PT
 
 
 def depthwise_example(params: dict, max_maps: int, max_side: int, filters: int = 0):

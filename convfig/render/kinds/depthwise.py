@@ -31,21 +31,8 @@ MAX_CHANNELS = 4
 MAX_SIDE = 6
 
 
-@dataclass(frozen=True)
-class Sizes:
-    """Cell sides (inputs and kernels, output maps); type (pt) of the muted labels, the counts, the equation and
-    the Keras call."""
-
-    s: float = 28       # "−13" in 7 pt is 21 px
-    so: float = 28
-    label: float = 8
-    chip: float = 9
-    eq: float = pn.EQ_PT
-    cap: float = pn.CAP_PT
-
-
-PAGE = Sizes()
-SLIDE = Sizes(36, 46, 10, 11, 11, 10)   # a slide keeps the full cell type (bold "−13" fits a 46 px cell)
+PAGE = pn.Sizes()
+SLIDE = pn.Sizes(36, 46, 10, 11, 11, 10)   # a slide keeps the full cell type (bold "−13" fits a 46 px cell)
 
 
 @dataclass(frozen=True)
@@ -85,7 +72,7 @@ class Geo:
 
 
 def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, outs: np.ndarray | None,
-          names: tuple[str, str, str], count: tuple[str, str], out_shape: tuple[int, ...] = (), z: Sizes = PAGE
+          names: tuple[str, str, str], count: tuple[str, str], out_shape: tuple[int, ...] = (), z: pn.Sizes = PAGE
           ) -> tuple[list[Item], Geo]:
     """Input channels on top; per output channel a row of kernel slices (column = the channel they read) and
     the output map (``outs`` None: empty maps of ``out_shape``, written by the steps); the parameter count
@@ -125,7 +112,7 @@ def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, 
     return items, geo
 
 
-def steps(d: Data, geo: Geo, z: Sizes = PAGE) -> tuple[list[Step], list[str]]:
+def steps(d: Data, geo: Geo, z: pn.Sizes = PAGE) -> tuple[list[Step], list[str]]:
     """One step per output position: the window on every input channel (clipped to the real cells: padding is
     not drawn), a ring on each output map's cell and each channel's own sum written there; and the equations."""
     tr, m = d.trace, d.spec.depth_multiplier

@@ -12,6 +12,7 @@ in depthwise, pointwise, separable, conv. Numbers from ``convfig.separable_trace
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +21,15 @@ import convfig
 from convfig.layers import summary
 from convfig.render import fmt, parts
 from convfig.render import panels as pn
+from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Step
 from convfig.render.types import FigureSpec
 
-S = 28              # cell side: "−13" in 7 pt is 21 px
 MAX_MAPS = 4
 MAX_SIDE = 6
+PAGE = pn.Sizes()
+SLIDE = pn.Sizes(36, 46, 10, 11, 11, 10)   # a slide keeps the full cell type (bold "−13" fits a 46 px cell)
+SLIDE_W, SLIDE_H = 1872, 1032               # a 1920x1080 slide inside its margins
 
 
 @dataclass(frozen=True)
@@ -57,36 +61,54 @@ def compute(spec: FigureSpec) -> Data:
                 summary("conv", {**base, "groups": 1}).params)
 
 
+@dataclass(frozen=True)
+class Stack:
+    """Where map j of a column sits: ``per`` maps top to bottom ``pitch`` px apart, then the next column ``dx`` px
+    to the right (a slide wraps a tall stack of outputs)."""
+
+    pitch: float
+    per: int = 1 << 30
+    dx: float = 0
+
+    def at(self, x: float, y: float, j: int) -> tuple[float, float]:
+        return x + j // self.per * self.dx, y + j % self.per * self.pitch
+
+
 def _column(x: float, y: float, maps: np.ndarray, name: str, fill: str, label: str, bold: bool = False,
-            pitch: float = 0, empty: bool = False) -> list[Item]:
-    """Maps (h, w, n) stacked top to bottom, ``pitch`` px apart, each keyed (name, (j, r, c)); ``empty``: only
-    the empty cells (the steps write the values)."""
+            stack: Stack = Stack(0), empty: bool = False, side: float = PAGE.s, label_pt: float = PAGE.label
+            ) -> list[Item]:
+    """Maps (h, w, n) placed by ``stack``, each keyed (name, (j, r, c)); ``empty``: only the empty cells (the
+    steps write the values)."""
     out: list[Item] = []
     for j in range(maps.shape[-1]):
-        yj = y + j * pitch
-        out.append(Label(x, yj - 5, f"{label} {j}", 8, "muted"))
+        xj, yj = stack.at(x, y, j)
+        out.append(Label(xj, yj - 5, f"{label} {j}", label_pt, "muted"))
         if empty:
-            out += pn.empty_output(x, yj + 2, *maps.shape[:2], S)[:maps.shape[0] * maps.shape[1]]
+            out += pn.empty_output(xj, yj + 2, *maps.shape[:2], side)[:maps.shape[0] * maps.shape[1]]
         else:
-            out += pn.keyed_grid(x, yj + 2, maps[..., j], lambda r, c, j=j: (name, (j, r, c)), fill, side=S,
+            out += pn.keyed_grid(xj, yj + 2, maps[..., j], lambda r, c, j=j: (name, (j, r, c)), fill, side=side,
                                  bold=bold)
     return out
 
 
-def _written(x: float, y: float, pitch: float, r: int, c: int, values: np.ndarray, name: str) -> tuple[list, list]:
+def _written(x: float, y: float, stack: Stack, r: int, c: int, values: np.ndarray, name: str,
+             side: float) -> tuple[list, list]:
     """(keep, show) of one step in a column of maps: value j written at (r, c) of map j, ringed."""
     keep: list[Item] = []
     show: list[Item] = []
     for j, v in enumerate(values):
-        yj = y + j * pitch + 2
-        keep += pn.cell(x + c * S, yj + r * S, fmt.num(v), (name, (j, r, c)), fill="output_fill", side=S, bold=True)
-        show.append(Box(x + c * S, yj + r * S, S, S, edge="window", lw=3, arms=8))
+        xj, yj = stack.at(x, y, j)
+        x0, y0 = xj + c * side, yj + 2 + r * side
+        keep += pn.cell(x0, y0, fmt.num(v), (name, (j, r, c)), fill="output_fill", side=side, bold=True)
+        show.append(Box(x0, y0, side, side, edge="window", lw=3, arms=8))
     return keep, show
 
 
-def steps(d: Data, xs: list[float], y: float, pitch: float) -> tuple[list[Step], list[str]]:
+def steps(d: Data, xs: list[float], y: float, stacks: tuple[Stack, Stack], z: pn.Sizes = PAGE
+          ) -> tuple[list[Step], list[str]]:
     """One step per output position: the window on every input channel (clipped to the real cells), the
-    depthwise sums into the maps, the pointwise sums into the outputs; and the equations."""
+    depthwise sums into the maps, the pointwise sums into the outputs (``stacks``: of the maps, of the outputs);
+    and the equations."""
     tr, m = d.trace, d.spec.depth_multiplier
     h, w, ch = d.x.shape
     pw = d.pk[0, 0]
@@ -96,10 +118,10 @@ def steps(d: Data, xs: list[float], y: float, pitch: float) -> tuple[list[Step],
         r, c = (int(i) for i in st.out_pos)
         rows = [int(i) for i in st.input_index[0] if 0 <= i < h]
         cols = [int(i) for i in st.input_index[1] if 0 <= i < w]
-        show: list[Item] = [pn.window(xs[0], y + q * m * pitch + 2, rows[0], cols[0], rows[-1], cols[-1], side=S)
-                            for q in range(ch)]
-        keep, ring = _written(xs[2], y, pitch, r, c, st.sums, "mid")
-        keep2, ring2 = _written(xs[4], y, pitch, r, c, tr.output[r, c], "output")
+        show: list[Item] = [pn.window(xs[0], y + q * m * stacks[0].pitch + 2, rows[0], cols[0], rows[-1], cols[-1],
+                                      side=z.s) for q in range(ch)]
+        keep, ring = _written(xs[2], y, stacks[0], r, c, st.sums, "mid", z.so)
+        keep2, ring2 = _written(xs[4], y, stacks[1], r, c, tr.output[r, c], "output", z.so)
         mids = ", ".join(fmt.num(v) for v in st.sums)
         outs = ", ".join(fmt.num(v) for v in tr.output[r, c])
         text = (f"Position ({r}, {c}): the window covers rows {fmt.index_set(rows)}, columns {fmt.index_set(cols)} of "
@@ -114,54 +136,93 @@ def steps(d: Data, xs: list[float], y: float, pitch: float) -> tuple[list[Step],
     return out, eqs
 
 
+def _counts(d: Data, x0: float, y: float, z: pn.Sizes, right: float | None = None) -> list[Item]:
+    """The parameter counts of both stages, their sum and one ordinary Conv2D, as chips in a row from x0; a chip
+    that would pass ``right`` (if given) starts a new row."""
+    ds = d.spec
+    c, m, f, k = ds.channels, ds.depth_multiplier, d.filters, ds.kernel_size
+    ks = "·".join(map(str, k))
+    dw, pwn = int(np.prod(k)) * c * m, c * m * f + f
+    counts = [(f"depthwise {ks}·{c}·{m} = {dw}", "depthwise"), (f"pointwise {c * m}·{f} + {f} = {pwn}", "pointwise"),
+              (f"separable {dw + pwn}", "separable"),
+              (f"Conv2D({f}, {fmt.shape(k)}): {ks}·{c}·{f} + {f} = {d.conv_params}", "conv")]
+    items: list[Item] = []
+    x = x0
+    for text, key in counts:
+        chip = parts.chip(x, y, text, fill="bg", edge="accent" if key != "conv" else "grid", size=z.chip,
+                          key=("params", (key,)))
+        if right is not None and x > x0 and x + chip.w > right:
+            x, y = x0, y + chip.h + 10
+            chip = dataclasses.replace(chip, x=x, y=y - chip.h / 2)
+        items.append(chip)
+        x += chip.w + 10
+    return items
+
+
+def _out_stack(pitch: float, room: float, n: int, dx: float) -> Stack:
+    """n output maps ``pitch`` apart in the fewest columns (``dx`` apart) that keep them within ``room`` px."""
+    per = max(1, min(n, int(room // pitch)))
+    return Stack(pitch, per, dx)
+
+
 def plan(spec: FigureSpec, data: Data) -> Layout:
-    d = data
+    if spec.target != "slide":
+        return _plan(data, PAGE, False, False)
+    # the slide: the counts in one row or wrapped under the grids, the outputs in one column or folded into
+    # columns as tall as the maps, whichever draws largest on 1920x1080
+    return max((_plan(data, SLIDE, wrap, fold) for wrap in (False, True) for fold in (False, True)),
+               key=lambda lay: min(SLIDE_W / lay.width, SLIDE_H / lay.height))
+
+
+def _plan(d: Data, z: pn.Sizes, wrap: bool, fold: bool) -> Layout:
+    """The figure in sizes z; ``wrap``: the counts may take two rows; ``fold``: the outputs may take columns."""
     ds, tr = d.spec, d.trace
     c, m, f = ds.channels, ds.depth_multiplier, d.filters
     k = ds.kernel_size
     mid = tr.depthwise.output
-    h = max(d.x.shape[0], k[0], mid.shape[0])
-    pitch = h * S + 24
+    s, so, lift = z.s, z.so, 2 * (z.label - PAGE.label)    # lift: room for larger map labels
+    # one row per depthwise map; on a slide the outputs (filters, not maps) stack at their own, tighter pitch, in
+    # as many columns as keep them within the rows of maps
+    pitch = max(d.x.shape[0] * s, k[0] * s, mid.shape[0] * so) + 24 + lift
+    oh, ow = tr.output.shape[:2]
+    opitch = pitch if z == PAGE else oh * so + 24 + lift
+    stacks = (Stack(pitch), _out_stack(opitch, c * m * pitch, f, ow * so + pn.GAP) if fold else Stack(opitch))
+    gut = 20 if z == PAGE else tx.width(f"map {c * m - 1}", z.label) + 8       # the pointwise rows' labels
     heads = [["input", f"{c} channel{'s' if c > 1 else ''}"], ["depthwise", "one kernel per channel"],
              ["depthwise output", f"{c * m} map{'s' if c * m > 1 else ''}, no mixing"],
              ["pointwise 1×1", "rows: maps, columns: filters"], ["output", f"{f} filter{'s' if f > 1 else ''}"]]
-    widths = [d.x.shape[1] * S, k[1] * S, mid.shape[1] * S, f * S + 20, tr.output.shape[1] * S]
+    widths = [d.x.shape[1] * s, k[1] * s, mid.shape[1] * so, f * s + gut,
+              ow * so + (f - 1) // stacks[1].per * stacks[1].dx]
     xs = pn.columns([(hd, w, 0) for hd, w in zip(heads, widths)], pn.MARGIN)
     y0 = pn.MARGIN
-    y = y0 + max(pn.heading_h(hd) for hd in heads) + 14
+    y = y0 + max(pn.heading_h(hd) for hd in heads) + 14 + lift
     items: list[Item] = []
     for hx, hd in zip(xs, heads):
         items += pn.heading(hx, y0, hd)
     # input channel c sits in the row of its first depthwise map (c * m)
     for q in range(c):
         yq = y + q * m * pitch
-        items.append(Label(xs[0], yq - 5, f"channel {q}", 8, "muted"))
+        items.append(Label(xs[0], yq - 5, f"channel {q}", z.label, "muted"))
         items += pn.keyed_grid(xs[0], yq + 2, d.x[..., q], lambda r, cc, q=q: ("input", (q, r, cc)), "input_fill",
-                               side=S)
+                               side=s)
     dkm = d.dk.reshape(k + (c * m,))
-    items += _column(xs[1], y, dkm, "dw_kernel", "window_fill", "kernel", pitch=pitch)
-    items += _column(xs[2], y, mid, "mid", "output_fill", "map", pitch=pitch, empty=True)
+    items += _column(xs[1], y, dkm, "dw_kernel", "window_fill", "kernel", stack=stacks[0], side=s, label_pt=z.label)
+    items += _column(xs[2], y, mid, "mid", "output_fill", "map", stack=stacks[0], empty=True, side=so,
+                     label_pt=z.label)
     pw = d.pk[0, 0]                                   # (c*m, f)
-    items += [Label(xs[3] + 20 + j * S + S / 2, y - 5, f"f{j}", 8, "muted", ha="center") for j in range(f)]
+    items += [Label(xs[3] + gut + j * s + s / 2, y - 5, f"f{j}", z.label, "muted", ha="center") for j in range(f)]
     for j in range(c * m):
-        items.append(Label(xs[3] + 16, y + 2 + j * pitch + S / 2, f"map {j}", 8, "muted", ha="right", va="center"))
-        items += pn.keyed_grid(xs[3] + 20, y + 2 + j * pitch, pw[j:j + 1], lambda r, q, j=j: ("pointwise", (j, q)),
-                               "window_fill", side=S)
-    items += _column(xs[4], y, tr.output, "output", "output_fill", "filter", bold=True, pitch=pitch, empty=True)
+        items.append(Label(xs[3] + gut - 4, y + 2 + j * pitch + s / 2, f"map {j}", z.label, "muted", ha="right",
+                           va="center"))
+        items += pn.keyed_grid(xs[3] + gut, y + 2 + j * pitch, pw[j:j + 1], lambda r, q, j=j: ("pointwise", (j, q)),
+                               "window_fill", side=s)
+    items += _column(xs[4], y, tr.output, "output", "output_fill", "filter", bold=True, stack=stacks[1], empty=True,
+                     side=so, label_pt=z.label)
     for a, b in zip(xs[:-1], widths[:-1]):
-        items.append(Label(a + b + pn.GAP / 2 - 2, y + S, fmt.ARROW, 11, "fg", ha="center", va="center"))
-    bottom = parts.extent(items)[1] + 18
-    ks = "·".join(map(str, k))
+        items.append(Label(a + b + pn.GAP / 2 - 2, y + s, fmt.ARROW, 11, "fg", ha="center", va="center"))
+    right, bottom = parts.extent(items)
+    items += _counts(d, pn.MARGIN, bottom + 18, z, right if wrap else None)
     dw, pwn = int(np.prod(k)) * c * m, c * m * f + f
-    counts = [(f"depthwise {ks}·{c}·{m} = {dw}", "depthwise"), (f"pointwise {c * m}·{f} + {f} = {pwn}", "pointwise"),
-              (f"separable {dw + pwn}", "separable"),
-              (f"Conv2D({f}, {fmt.shape(k)}): {ks}·{c}·{f} + {f} = {d.conv_params}", "conv")]
-    x = pn.MARGIN
-    for text, key in counts:
-        chip = parts.chip(x, bottom, text, fill="bg", edge="accent" if key != "conv" else "grid", size=9,
-                          key=("params", (key,)))
-        items.append(chip)
-        x += chip.w + 10
     alt = (f"Diagram of a separable convolution, {d.call}, on a {fmt.shape(ds.conv.input_shape)} input with {c} "
            f"channels: first each channel is convolved with its own {fmt.shape(k)} kernel (depthwise, {dw} weights, "
            f"no mixing), giving {c * m} maps; then a 1×1 pointwise convolution mixes those maps into {f} filters "
@@ -169,5 +230,5 @@ def plan(spec: FigureSpec, data: Data) -> Layout:
            f"ordinary Conv2D with {f} filters of {fmt.shape(k)}. The animation steps through the {len(tr.depthwise)} "
            "output positions: the window on every channel, the depthwise sums written into the maps, then the "
            "pointwise sums into the outputs. Real example numbers in every cell.")
-    st, eqs = steps(d, xs, y, pitch)
-    return pn.finish(items, st, d.call, alt, equations=eqs)
+    st, eqs = steps(d, xs, y, stacks, z)
+    return pn.finish(items, st, d.call, alt, equations=eqs, eq_pt=z.eq, cap_pt=z.cap)
