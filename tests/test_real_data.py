@@ -10,14 +10,23 @@ import numpy as np
 import pytest
 
 import convfig
-from convfig.render import fmt, protocol, samples
+from convfig.render import canvas, fmt, protocol, samples
 from convfig.render.kinds import feature_maps, photo_borders, signal
 from convfig.render.layout import Image, Line
 from convfig.render.registry import make_spec
 
 
-def _lay(kind: str, **params):
-    return protocol.layout_of(make_spec(kind, params))
+def _lay(kind: str, target: str = "page", **params):
+    return protocol.layout_of(dataclasses.replace(make_spec(kind, params), target=target))
+
+
+def _apart(lay, group) -> None:
+    """Keyed items of different groups (``group(key)``: a tile, a panel) do not touch: nothing overlaps."""
+    boxes = [(group(it.key), canvas.bbox(it, lay.levels)) for it in lay.keyed()]
+    for i, (ga, a) in enumerate(boxes):
+        assert 0 <= a[0] and 0 <= a[1] and a[2] <= lay.width and a[3] <= lay.height, ga
+        for gb, b in boxes[i + 1:]:
+            assert ga == gb or not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (ga, gb)
 
 
 def test_sample_data_ships_with_matplotlib_and_is_real():
@@ -44,9 +53,10 @@ def test_photo_window_shows_real_pixels_and_the_sobel_sum():
     assert out[:, 1:3].min() > 300 and abs(out[:, 0]).max() < 100      # the collar's edge lights up, flat cloth not
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("padding", ["same", "valid"])
-def test_photo_kernels_maps_are_the_engine_convolution(padding):
-    lay = _lay("photo-kernels", padding=padding)
+def test_photo_kernels_maps_are_the_engine_convolution(padding, target):
+    lay = _lay("photo-kernels", target, padding=padding)
     img = samples.photo(4)
     for name, k in samples.KERNELS.items():
         scale = samples.KERNEL_SCALE.get(name, 1)
@@ -68,6 +78,18 @@ def test_photo_kernels_maps_are_the_engine_convolution(padding):
     crop = img if padding == "same" else img[1:-1, 1:-1]
     assert np.array_equal(ident, samples.grey(crop))                      # identity returns the photo
     assert np.abs(ident.astype(int) - crop).max() <= samples.GREY_STEP // 2
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_photo_kernels_slide_tiles_do_not_touch(padding):
+    """The slide sets each kernel to the left of its map: tiles, and within a tile the kernel and the map
+    with its shape and colour bar, are apart; the figure is about as wide as a 16:9 slide."""
+    lay = _lay("photo-kernels", "slide", padding=padding)
+    _apart(lay, lambda key: key[1][0] if key[0] == "kernel" else key[1])
+    _apart(lay, lambda key: key[0] == "kernel")
+    for name in samples.KERNELS:
+        assert lay.at(("kernel", (name, 0, 2))).x + lay.at(("kernel", (name, 0, 2))).w < lay.at(("map", name)).x
+    assert 1.6 < lay.width / lay.height < 2.0
 
 
 def test_diverging_map_is_white_at_zero_and_orders_sign_by_colour():

@@ -142,11 +142,14 @@ def signed(kernel: np.ndarray) -> bool:
 BAR_H = 8          # colour bar height (px)
 
 
-def colour_bar(x: float, y: float, w: float, limit: float, name: str) -> list[Item]:
-    """A diverging colour bar from -limit to +limit, labelled at both ends and 0."""
+def colour_bar(x: float, y: float, w: float, limit: float, name: str, *, size: float = 7.5,
+               h: float = BAR_H) -> list[Item]:
+    """A diverging colour bar from -limit to +limit, labelled at both ends and 0 (labels of ``size`` pt,
+    the bar ``h`` px high: slides take larger ones)."""
     ramp = diverging(np.linspace(-limit, limit, 64)[None, :], limit)
     lim = fmt.num(limit)
-    return [Image(x, y, w, BAR_H, ramp, key=("bar", name)),
-            Label(x, y + BAR_H + 9, fmt.MINUS + lim, 7.5, "muted", va="center"),
-            Label(x + w / 2, y + BAR_H + 9, "0", 7.5, "muted", ha="center", va="center"),
-            Label(x + w, y + BAR_H + 9, "+" + lim, 7.5, "muted", ha="right", va="center", key=("limit", name))]
+    ty = y + h + 9 * size / 7.5
+    return [Image(x, y, w, h, ramp, key=("bar", name)),
+            Label(x, ty, fmt.MINUS + lim, size, "muted", va="center"),
+            Label(x + w / 2, ty, "0", size, "muted", ha="center", va="center"),
+            Label(x + w, ty, "+" + lim, size, "muted", ha="right", va="center", key=("limit", name))]

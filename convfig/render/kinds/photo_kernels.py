@@ -34,6 +34,7 @@ KC = 19              # kernel cell
 COLS = 4             # tiles per row
 TILE_GAP = 18
 BAR_H = samples.BAR_H
+S_KC, S_FONT, S_GAP = 30, 11.5, 26    # slides: kernel cell, type size (pt), gap between tiles
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,20 @@ def compute(spec: FigureSpec) -> Maps:
     return Maps(img, padding, maps)
 
 
-def kernel_cells(x: float, y: float, name: str, k: np.ndarray) -> tuple[list[Item], float]:
-    """The kernel's weights as a small grid (integers times 1/n written once under it); returns (items, h)."""
+def kernel_cells(x: float, y: float, name: str, k: np.ndarray, kc: float = KC, size: float = 8,
+                 below: bool = False) -> tuple[list[Item], float]:
+    """The kernel's weights as a small grid of ``kc`` px cells (integers times 1/n written once beside it,
+    or ``below`` it); returns (items, h)."""
     scale = samples.KERNEL_SCALE.get(name, 1)
     items: list[Item] = []
     for (a, b), w in np.ndenumerate(k * scale):
         s = fmt.num(w)
-        items.append(Box(x + b * KC, y + a * KC, KC, KC, fill="window_fill", edge="grid", text=s, color="weight",
-                         bold=True, size=tx.fit(s, 8, KC - 3, True), key=("kernel", (name, a, b))))
-    h = 3 * KC
+        items.append(Box(x + b * kc, y + a * kc, kc, kc, fill="window_fill", edge="grid", text=s, color="weight",
+                         bold=True, size=tx.fit(s, size, kc - 3, True), key=("kernel", (name, a, b))))
+    h = 3 * kc
     if scale != 1:
-        items.append(Label(x + 3 * KC + 5, y + 3 * KC / 2, f"× 1/{scale}", 8, "weight", bold=True, va="center",
-                           key=("scale", name)))
+        at = (x, y + 3 * kc + size * 1.4) if below else (x + 3 * kc + 5, y + 3 * kc / 2)
+        items.append(Label(*at, f"× 1/{scale}", size, "weight", bold=True, va="center", key=("scale", name)))
     return items, h
 
 
@@ -76,7 +79,76 @@ def picture(name: str, values: np.ndarray, signed: bool) -> tuple[np.ndarray, fl
     return samples.grey(values), 0.0
 
 
+def _map_items(x: float, y: float, name: str, k: np.ndarray, data: Maps, sizes: tuple[float, float, float]
+               ) -> list[Item]:
+    """One feature map with its top-left at (x, y) (a valid map centred in the photo's frame), its shape
+    under it and, if signed, its colour bar; ``sizes``: (shape font, colour bar font, colour bar height)."""
+    ph, pw = data.photo.shape
+    values = data.maps[name]
+    mh, mw = values.shape
+    pix, limit = picture(name, values, samples.signed(k))
+    off = ((ph - mh) / 2, (pw - mw) / 2)          # valid: the smaller map sits where its pixels belong
+    items: list[Item] = []
+    if data.padding == "valid":
+        items += parts.frame(x, y, pw, ph, "grid", 1, dash=True)
+    shape_size, bar_size, bar_h = sizes
+    items.append(Image(x + off[1], y + off[0], mw, mh, pix, key=("map", name)))
+    items.append(Label(x, y + ph + 10 * shape_size / 8, fmt.tuple_str((mh, mw, 1)), shape_size, "muted",
+                       va="center", key=("shape", name)))
+    if limit:
+        items += samples.colour_bar(x, y + ph + 20 * shape_size / 8, pw, limit, name, size=bar_size, h=bar_h)
+    return items
+
+
+def _footer(padding: str) -> tuple[str, str]:
+    return (f"feature_map = convfig.conv(photo, kernel, padding='{padding}')   # photo: (150, 128, 1)",
+            "grey: weights sum to 1, clipped to 0–255;  colour: weights sum to 0 (edge detectors), blue < 0 < "
+            "vermillion")
+
+
+def _alt(padding: str) -> str:
+    return (f"The classic 3×3 kernels applied with padding='{padding}' to a grey 150×128 photo of Grace "
+            "Hopper: identity (unchanged), box and Gaussian blur (softer), sharpen (crisper), Sobel x and y "
+            "(vertical and horizontal edges, signed: blue negative, vermillion positive), Laplacian (outlines).")
+
+
+def _plan_slide(data: Maps) -> Layout:
+    """The slide: the same 4 x 2 tiles, each kernel to the left of its map (a wider tile), all type larger."""
+    ph, pw = data.photo.shape
+    kc, size = S_KC, S_FONT
+    tile_w = 3 * kc + 16 + pw
+    items: list[Item] = []
+    tiles = [("input", None)] + list(samples.KERNELS.items())
+    y = M
+    for r in range(0, len(tiles), COLS):              # a row of tiles is as tall as its content
+        row = tiles[r:r + COLS]
+        bars = any(k is not None and samples.signed(k) for _, k in row)
+        for i, (name, k) in enumerate(row):
+            x = M + i * (tile_w + S_GAP)
+            xi, yi = x + 3 * kc + 16, y + 34
+            items.append(Label(x, y + 12, name if k is not None else "input (grey)", size + 1.5, "fg", bold=True,
+                               va="center"))
+            if k is None:
+                items.append(Image(xi, yi, pw, ph, samples.grey(data.photo), key=("input", ())))
+                items.append(Label(xi, yi + ph + 10 * size / 8, fmt.tuple_str((ph, pw, 1)), size, "muted",
+                                   va="center"))
+                items += [Label(x, yi + 10 + j * size * 1.8, s, size - 1, "muted", va="center")
+                          for j, s in enumerate(("Grace", "Hopper,", "public", "domain"))]
+                continue
+            items += kernel_cells(x, yi, name, k, kc, size + 0.5, below=True)[0]
+            items += _map_items(xi, yi, name, k, data, (size, size, BAR_H + 2))
+        y += 34 + ph + 20 * size / 8 + (BAR_H + 2 * size + 12 if bars else 0) + S_GAP
+    call, note = _footer(data.padding)
+    items.append(Label(M, y + 8, call, size, "fg", mono=True))
+    items.append(Label(M, y + 12 + 2 * size, note, size, "muted"))
+    w, h = parts.extent(items)
+    width, height = int(w) + M, int(h) + M
+    return Layout(width + width % 2, height + height % 2, items, alt=_alt(data.padding), ss=1, levels=3)
+
+
 def plan(spec: FigureSpec, data: Maps) -> Layout:
+    if spec.target == "slide":
+        return _plan_slide(data)
     ph, pw = data.photo.shape
     tile_w = max(pw, 3 * KC + 40)
     kern_h = 3 * KC + 8
@@ -96,26 +168,12 @@ def plan(spec: FigureSpec, data: Maps) -> Layout:
             continue
         cells, _ = kernel_cells(x, y + 18, name, k)
         items += cells
-        values = data.maps[name]
-        mh, mw = values.shape
-        pix, limit = picture(name, values, samples.signed(k))
-        off = ((ph - mh) / 2, (pw - mw) / 2)          # valid: the smaller map sits where its pixels belong
-        if data.padding == "valid":
-            items += parts.frame(x, yi, pw, ph, "grid", 1, dash=True)
-        items.append(Image(x + off[1], yi + off[0], mw, mh, pix, key=("map", name)))
-        items.append(Label(x, yi + ph + 10, fmt.tuple_str((mh, mw, 1)), 8, "muted", va="center",
-                           key=("shape", name)))
-        if limit:
-            items += samples.colour_bar(x, yi + ph + 20, pw, limit, name)
+        items += _map_items(x, yi, name, k, data, (8, 7.5, BAR_H))
     rows = -(-len(tiles) // COLS)
     y = M + rows * (tile_h + TILE_GAP) - 4
-    call = f"feature_map = convfig.conv(photo, kernel, padding='{data.padding}')   # photo: (150, 128, 1)"
+    call, note = _footer(data.padding)
     items.append(Label(M, y + 4, call, 8.5, "fg", mono=True))
-    items.append(Label(M, y + 22, "grey: weights sum to 1, clipped to 0–255;  colour: weights sum to 0 (edge "
-                       "detectors), blue < 0 < vermillion", 8.5, "muted"))
+    items.append(Label(M, y + 22, note, 8.5, "muted"))
     w, h = parts.extent(items)
     width, height = int(w) + M, int(h) + M - 4
-    alt = (f"The classic 3×3 kernels applied with padding='{data.padding}' to a grey 150×128 photo of Grace "
-           "Hopper: identity (unchanged), box and Gaussian blur (softer), sharpen (crisper), Sobel x and y "
-           "(vertical and horizontal edges, signed: blue negative, vermillion positive), Laplacian (outlines).")
-    return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=1, levels=3)
+    return Layout(width + width % 2, height + height % 2, items, alt=_alt(data.padding), ss=1, levels=3)
