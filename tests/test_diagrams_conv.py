@@ -263,11 +263,13 @@ def test_text_contrast_of_coverage_ramp(params):
 # ------------------------------------------------------------------ strides
 
 
-@pytest.mark.parametrize("params", [NON_SQUARE, {"input": "5x6", "kernel": "3x2", "strides": "2x1", "padding": "same"}])
-def test_strides_panels_show_each_window(params):
+@pytest.mark.parametrize("target", ["page", "slide"])
+@pytest.mark.parametrize("params", [NON_SQUARE, {"input": "5x6", "kernel": "3x2", "strides": "2x1", "padding": "same"},
+                                    {"input": "10x14", "kernel": "3x2", "strides": "2x3"}])
+def test_strides_panels_show_each_window(params, target):
     cs = _engine(params)
     tr = convfig.trace_example(cs, 0)
-    lay = _layout("strides", params)
+    lay = _layout("strides", params, target)
     (pt, _), (pl, _) = cs.pads
     hp, wp = cs.padded_shape
     boxes = {it.key: it for it in lay.items if isinstance(it, Box) and it.key}
@@ -289,6 +291,12 @@ def test_strides_panels_show_each_window(params):
         if r + 1 < cs.out_spatial[0]:
             nxt = lay.at(("input", (r + 1, c, 0, 0)))
             assert nxt.y > origin.y + hp * origin.h and nxt.x == origin.x
+        label = lay.at(("start", (r, c)))             # the start label: over its own thumbnail, clear of the others
+        assert label.y + label.h <= origin.y and label.x + label.w / 2 == pytest.approx(origin.x + wp * origin.w / 2)
+        if c + 1 < cs.out_spatial[1]:
+            assert label.x + label.w < lay.at(("start", (r, c + 1))).x
+    right, bottom = parts.extent(lay.items)
+    assert right <= lay.width and bottom <= lay.height, "nothing is cut off"
 
 
 def test_strides_start_labels_on_padding_are_negative():
