@@ -113,8 +113,9 @@ def test_photo_borders_valid_shrinks_and_same_darkens_the_rim():
         photo_borders.compute(make_spec("photo-borders", {"kernel": 99}))
 
 
-def test_feature_maps_stack_the_filters_on_the_last_axis():
-    lay = _lay("feature-maps")
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_feature_maps_stack_the_filters_on_the_last_axis(target):
+    lay = _lay("feature-maps", target)
     data = feature_maps.compute(make_spec("feature-maps", {}))
     nf = data.kernel.shape[-1]
     assert data.output.shape == convfig.output_shape((150, 128, 1), 3, filters=nf, padding="same")
@@ -129,6 +130,23 @@ def test_feature_maps_stack_the_filters_on_the_last_axis():
         maps.append(y)
     assert len({m.tobytes() for m in maps}) == nf
     assert lay.text_at(("limit", "maps")) == "+" + fmt.num(data.limit)
+
+
+def test_feature_maps_slide_parts_do_not_touch():
+    """On the slide the input, the stack, the colour scale and each filter's tile (name, kernel beside its
+    map) are apart, inside the Layout, and the figure is about as wide as a 16:9 slide."""
+    lay = _lay("feature-maps", "slide")
+
+    def group(key):                      # a filter's tile; the stacked maps overlap on purpose
+        if key[0] in ("kernel", "map", "name"):
+            return "tile", key[1][0] if key[0] == "kernel" else key[1]
+        return "stack" if key[0] == "stack" else key
+
+    _apart(lay, group)
+    _apart(lay, lambda key: key[0] == "kernel")
+    for f in range(len(feature_maps.FILTERS)):
+        assert lay.at(("kernel", (f, 0, 2))).x + lay.at(("kernel", (f, 0, 2))).w < lay.at(("map", f)).x
+    assert 1.6 < lay.width / lay.height < 2.0
 
 
 def _line_before(lay, key):
