@@ -173,9 +173,14 @@ def _written_at(lay, t, name):
 
 def _cells_apart_inside(lay) -> None:
     """Every keyed cell (a Box) seen in the last frame lies inside the figure and overlaps no other one, and each
-    text fits its box: a broken arrangement (page or slide) shows up here."""
+    text fits its box; no text is drawn over another or cut off in the first and last frames: a broken
+    arrangement (page or slide) shows up here."""
+    from slide_checks import clashes
+
     from convfig.render import text as tx
     from convfig.render.layout import Box
+
+    assert not clashes(lay, 0) and not clashes(lay, len(lay.steps) - 1)
 
     boxes = {it.key: it for it in lay.keyed(len(lay.steps) - 1) if isinstance(it, Box)}
     assert boxes
@@ -260,6 +265,25 @@ def test_separable_steps_depthwise_then_pointwise_with_counts(params, target):
     assert lay.text_at(("params", ("separable",))).endswith(str(total))
     assert lay.text_at(("params", ("conv",))).endswith(str(convfig.arithmetic.param_count(k, c, f)))
     _cells_apart_inside(lay)
+
+
+@pytest.mark.parametrize("kind, params", [
+    ("depthwise", {"depth_multiplier": 2}), ("depthwise", {"channels": 4}), ("depthwise", {"channels": 1}),
+    ("depthwise", {"input": "6x6", "channels": 4, "kernel": 2}), ("depthwise", {"input": "3x3", "kernel": "2x3"}),
+    ("separable", {"filters": 4}), ("separable", {"channels": 4, "filters": 4}), ("separable", {"filters": 1}),
+    ("separable", {"input": "6x5", "channels": 3, "strides": 2, "padding": "same"}),
+    ("separable", {"channels": 1, "filters": 4, "input": "2x2", "kernel": 2})])
+def test_depthwise_and_separable_slides_hold_together(kind, params):
+    """Slides of larger and odd settings: nothing drawn over anything else or cut off (the numbers may then be
+    under 24 px), and still the engine's numbers in the last frame."""
+    spec = dataclasses.replace(make_spec(kind, params), target="slide")
+    lay = layout_of(spec)
+    _cells_apart_inside(lay)
+    page = layout_of(make_spec(kind, params))
+    last = len(lay.steps) - 1
+    assert len(lay.steps) == len(page.steps)
+    for name in ("output", "input", "mid", "conv_output", "pointwise"):
+        assert lay.grid(name, last) == page.grid(name, last), name
 
 
 @pytest.mark.parametrize("kind", ["transpose-stamps", "transpose-conv", "pool", "depthwise", "separable"])

@@ -44,6 +44,11 @@ class Sizes:
     cap: float = CAP_PT
 
 
+# a slide: every number keeps the full cell type (bold "−13" fits a 46 px cell); the call in 9 pt, where the
+# whole-pixel advance finish() sizes it by (8 px) is not narrower than the face's own
+SLIDE_SIZES = Sizes(36, 46, 10, 11, 11, 9)
+
+
 def depthwise_example(params: dict, max_maps: int, max_side: int, filters: int = 0):
     """(spec, rng, x, depthwise kernel) of a depthwise/separable figure: small integers from the seed; refuses more
     than ``max_maps`` maps in a stage (channels × depth_multiplier, filters) or an input side over ``max_side``."""

@@ -32,7 +32,7 @@ MAX_SIDE = 6
 
 
 PAGE = pn.Sizes()
-SLIDE = pn.Sizes(36, 46, 10, 11, 11, 10)   # a slide keeps the full cell type (bold "−13" fits a 46 px cell)
+SLIDE = pn.SLIDE_SIZES
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from convfig.render.types import FigureSpec
 MAX_MAPS = 4
 MAX_SIDE = 6
 PAGE = pn.Sizes()
-SLIDE = pn.Sizes(36, 46, 10, 11, 11, 10)   # a slide keeps the full cell type (bold "−13" fits a 46 px cell)
+SLIDE = pn.SLIDE_SIZES
 SLIDE_W, SLIDE_H = 1872, 1032               # a 1920x1080 slide inside its margins
 
 
