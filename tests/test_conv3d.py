@@ -1,9 +1,11 @@
 """Conv3D animation: what the figure shows, read through its Layout (GUIDE §7, issue 7)."""
 
+import dataclasses
 import itertools
 
 import numpy as np
 import pytest
+from slide_checks import clashes
 
 import convfig
 from convfig.render import fmt
@@ -12,8 +14,9 @@ from convfig.render.protocol import layout_of, render
 from convfig.render.registry import canonical_params, conv_spec, make_spec
 
 
-def _spec(params, theme="light"):
-    return make_spec("conv3d", params, theme)
+def _spec(params, theme="light", target="page"):
+    """A request drawn for a web page or (target='slide') for a 1920 x 1080 slide: another arrangement."""
+    return dataclasses.replace(make_spec("conv3d", params, theme), target=target)
 
 
 def _positions(params):
@@ -87,9 +90,10 @@ def test_bad_input_rank():
 
 
 # ------------------------------------------------------------------ reading the picture through the Layout
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", [NONSQ, NONSQ_PAD, CASES[2]])
-def test_every_output_voxel_shows_the_engine_value_at_its_place(params):
-    lay = layout_of(_spec(params))
+def test_every_output_voxel_shows_the_engine_value_at_its_place(params, target):
+    lay = layout_of(_spec(params, target=target))
     cs = conv_spec(canonical_params("conv3d", params))
     x, k, b = convfig.example(cs, 0)
     out = convfig.conv(x, k, b, strides=cs.strides, padding=cs.padding, dilation_rate=cs.dilation_rate)
@@ -126,9 +130,10 @@ def test_each_step_writes_its_voxel_with_the_traced_sum():
             assert lay.text_at(("output", nxt), i) is None
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", [NONSQ, NONSQ_PAD])
-def test_the_window_covers_the_traced_input_cells(params):
-    lay = layout_of(_spec(params))
+def test_the_window_covers_the_traced_input_cells(params, target):
+    lay = layout_of(_spec(params, target=target))
     tr = _trace(params)
     for t, st in enumerate(tr.steps):
         want = tuple(("input", (int(d), int(r), int(c))) for d, r, c in itertools.product(*st.window))
@@ -141,9 +146,10 @@ def test_the_window_covers_the_traced_input_cells(params):
         assert hi == real, t
 
 
-def test_slices_show_the_padded_input_and_padding_as_zero():
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_slices_show_the_padded_input_and_padding_as_zero(target):
     params = NONSQ_PAD
-    lay = layout_of(_spec(params))
+    lay = layout_of(_spec(params, target=target))
     tr = _trace(params)
     for t in (0, len(tr.steps) // 2, len(tr.steps) - 1):
         shown = lay.grid("input", t)
@@ -156,8 +162,9 @@ def test_slices_show_the_padded_input_and_padding_as_zero():
         assert pads and all(it.text == "0" and it.dash for it in pads)
 
 
-def test_weights_products_and_sums_are_the_trace_numbers():
-    lay = layout_of(_spec(NONSQ))
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_weights_products_and_sums_are_the_trace_numbers(target):
+    lay = layout_of(_spec(NONSQ, target=target))
     tr = _trace(NONSQ)
     kD, kH, kW = tr.spec.kernel_size
     for kd, r, c in np.ndindex(kD, kH, kW):
@@ -186,8 +193,9 @@ def test_negative_values_keep_their_minus_sign():
     assert sum(s.startswith(fmt.MINUS) for s in lay.grid("kernel").values()) == int((tr.kernel < 0).sum())
 
 
-def test_channels_and_filters_keys():
-    lay = layout_of(_spec(NONSQ_CF))
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_channels_and_filters_keys(target):
+    lay = layout_of(_spec(NONSQ_CF, target=target))
     tr = _trace(NONSQ_CF)
     last = len(lay.steps) - 1
     oD, oH, oW = tr.spec.out_spatial
@@ -200,3 +208,32 @@ def test_channels_and_filters_keys():
     for f in range(3):
         assert lay.text_at(("sum", (f,)), 0).startswith(f"filter {f}: sum = ")
         assert lay.text_at(("sum", (f,)), 0).split("  →")[0].endswith(f"= {fmt.num(st.sums[f])}")
+
+
+@pytest.mark.parametrize("params", [{}, NONSQ, NONSQ_PAD, NONSQ_CF, CASES[2]])
+def test_slide_puts_weights_beside_each_depth_slice_in_larger_type(params):
+    """On a slide each kernel depth is one row: the input depth slice, then its weights and products to the
+    right, tops level, the depths side by side; every number is larger than on the page; no text covers
+    another and nothing leaves the figure."""
+    page, slide = layout_of(_spec(params)), layout_of(_spec(params, target="slide"))
+    tr = _trace(params)
+    kD = tr.spec.kernel_size[0]
+    one = tr.spec.channels == 1 and tr.spec.filters == 1
+    for kd in range(kD):
+        first = (kd, 0, 0) if one else (kd, 0, 0, 0, 0)
+        w, p = slide.at(("kernel", first)), slide.at(("product", first), 0)
+        cells = [it for it in slide.keyed(0) if it.key[0] == "input" and it.key[1][0] == tr.steps[0].window[0][kd]]
+        assert w.x > max(c.x + c.w for c in cells) and w.y == min(c.y for c in cells)
+        assert p.x > w.x + w.w and p.y == w.y
+        if kd:
+            before = slide.at(("kernel", (kd - 1,) + first[1:]))
+            assert before.y == w.y and before.x + before.w < min(c.x for c in cells)
+    last = len(slide.steps) - 1
+    assert slide.grid("output", last) == page.grid("output", len(page.steps) - 1)
+    assert slide.grid("kernel") == page.grid("kernel")
+
+    def smallest(lay, step):
+        return min(it.size for it in lay.keyed(step) if any(ch.isdigit() for ch in getattr(it, "text", "")))
+    assert smallest(slide, last) > smallest(page, last)
+    for step in (0, last):
+        assert clashes(slide, step) == [], step

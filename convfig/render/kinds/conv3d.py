@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import convfig
-from convfig.render import fmt, parts, samples
+from convfig.render import fmt, parts, samples, voxels
 from convfig.render import text as tx
-from convfig.render.layout import Box, Item, Label, Layout, Line, Mix, Step
+from convfig.render.layout import Box, Item, Label, Layout, Line, Step
 from convfig.render.style import FONT_CAPTION, FONT_LABEL, MIN_WIDTH_PX
 from convfig.render.types import FigureSpec
 
@@ -62,7 +62,9 @@ def compute(spec: FigureSpec) -> Data:
 class _Geo:
     """Where everything goes. u: voxel edge, ci: inset cell (px); vin, vouts: the volumes' projections;
     oslices[f, d]: (x, y) of an output depth slice; col_x: the kernel-depth columns; gap_wp: weights to
-    products; y: named rows; y_slice[channel], y_wp[f, c]: input slice and weights rows; call: Keras call."""
+    products; y: named rows; y_slice[channel], y_wp[f, c]: input slice and weights rows; call: Keras call.
+    On a slide (``slide``) the weights and products stand right of the input slice (``wx`` px from the
+    column's left, 0 on the page: under it); ``s`` scales the offsets, the other fields are type sizes."""
 
     u: int
     ci: int
@@ -77,6 +79,13 @@ class _Geo:
     y: dict = field(default_factory=dict)
     y_slice: dict = field(default_factory=dict)
     y_wp: dict = field(default_factory=dict)
+    slide: bool = False
+    wx: float = 0
+    s: float = 1
+    inset: float = INSET
+    small: float = SMALL
+    label: float = FONT_LABEL
+    cap: float = FONT_CAPTION
 
 
 def _texts(cs) -> dict[str, str]:
@@ -102,136 +111,129 @@ def _slice_title(F: int, f: int, d: int) -> str:
     return f"f{f} depth {d}" if F > 1 else f"output depth {d}"
 
 
-def _slice_blocks(cs, ci: int) -> list[tuple[int, int, float]]:
+def _slice_blocks(cs, g: _Geo) -> list[tuple[int, int, float]]:
     """(filter, depth, width) of each output depth slice grid with its title."""
     F, (oD, _oH, oW) = cs.filters, cs.out_spatial
-    return [(f, d, max(oW * ci, tx.width(_slice_title(F, f, d), SMALL, bold=True)) + 14)
+    return [(f, d, max(oW * g.ci, tx.width(_slice_title(F, f, d), g.small, bold=True)) + 14 * g.s)
             for f in range(F) for d in range(oD)]
 
 
-def _volume_widths(cs, u: int, t: dict[str, str]) -> tuple[float, float]:
+def _volume_widths(cs, g: _Geo, t: dict[str, str]) -> tuple[float, float]:
     """(input view width, one output view width) with their labels."""
-    ob = parts.Oblique(0, 0, u)
-    label = tx.width("filter 00", SMALL) if cs.filters > 1 else tx.width(t["out"], SMALL + 1, bold=True) - 12
-    view_w = max(ob.size(cs.out_spatial)[0], label) + 24
-    return max(ob.size(cs.padded_shape)[0], tx.width(t["in"], SMALL + 1, bold=True)), view_w
+    ob = parts.Oblique(0, 0, g.u)
+    label = tx.width("filter 00", g.small) if cs.filters > 1 else tx.width(t["out"], g.small + 1, bold=True) - 12
+    view_w = max(ob.size(cs.out_spatial)[0], label) + 24 * g.s
+    return max(ob.size(cs.padded_shape)[0], tx.width(t["in"], g.small + 1, bold=True)), view_w
 
 
 def _row_b(cs, g: _Geo, t: dict[str, str], y: float, width: float) -> float:
     """Place the volumes and the output depth slices from y; returns the y under them."""
-    F, oH = cs.filters, cs.out_spatial[1]
+    F, oH, s = cs.filters, cs.out_spatial[1], g.s
     ob = parts.Oblique(0, 0, g.u)
     (_vin_w, vin_h), (_vout_w, vout_h) = ob.size(cs.padded_shape), ob.size(cs.out_spatial)
-    in_w, view_w = _volume_widths(cs, g.u, t)
-    vol_w = in_w + GAP + F * view_w
-    blocks = _slice_blocks(cs, g.ci)
+    in_w, view_w = _volume_widths(cs, g, t)
+    vol_w = in_w + GAP * s + F * view_w
+    blocks = _slice_blocks(cs, g)
     beside = vol_w + sum(b[2] for b in blocks) + 2 * MARGIN <= width
     x = MARGIN + (width - 2 * MARGIN - (vol_w + (sum(b[2] for b in blocks) if beside else 0))) / 2
-    g.y["vlabel"] = y + 10
-    y += 18
-    vol_h = max(vin_h, vout_h + (18 if F > 1 else 0))
+    g.y["vlabel"] = y + 10 * s
+    y += 18 * s
+    vol_h = max(vin_h, vout_h + (18 * s if F > 1 else 0))
     g.vin = parts.Oblique.around(x, y, g.u, cs.padded_shape)
-    g.vouts = [parts.Oblique.around(x + in_w + GAP + f * view_w, y + max(0.0, (vin_h - vout_h) / 2), g.u,
+    g.vouts = [parts.Oblique.around(x + in_w + GAP * s + f * view_w, y + max(0.0, (vin_h - vout_h) / 2), g.u,
                                     cs.out_spatial) for f in range(F)]
-    grid_h = 18 + oH * g.ci + 10
-    xs, ys = (x + vol_w, y) if beside else (MARGIN, y + vol_h + 14)
+    grid_h = 18 * s + oH * g.ci + 10 * s
+    xs, ys = (x + vol_w, y) if beside else (MARGIN, y + vol_h + 14 * s)
     for f, d, w in blocks:            # beside the volumes, or in rows under them
         if xs + w > width - MARGIN and xs > MARGIN:
             xs, ys = MARGIN, ys + grid_h
-        g.oslices[f, d] = (round(xs), round(ys + 18))
+        g.oslices[f, d] = (round(xs), round(ys + 18 * s))
         xs += w
-    return max(y + vol_h, ys + grid_h) + 10
+    return max(y + vol_h, ys + grid_h) + 10 * s
 
 
 def _row_d(cs, g: _Geo, y: float) -> float:
-    """Place the per-kernel-depth columns from y; returns the y under them."""
-    C, F, G = cs.channels, cs.filters, cs.groups
+    """Place the per-kernel-depth columns from y; returns the y under them. Page: per channel the input
+    slice, then the weights of each filter under it; slide: the weights right of the slice, a label line
+    over each."""
+    C, F, G, s = cs.channels, cs.filters, cs.groups, g.s
     cg, fg = C // G, F // G
     Ph, kH = cs.padded_shape[1], cs.kernel_size[1]
-    g.y["slice_title"] = y + 10
-    y += 34
+    g.y["slice_title"] = y + 10 * s
+    y += (24 if g.slide else 34) * s
     for c in range(C):
-        y += 14 if C > 1 else 0
-        g.y_slice[c] = y
+        y += 14 * s if C > 1 or g.slide else 0
+        g.y_slice[c] = yw = y
         y += Ph * g.ci + 8
         for f in range(F):
-            if f // fg == c // cg:
+            if f // fg == c // cg and g.slide:
+                g.y_wp[f, c] = yw
+                yw += kH * g.ci + 14 * s + 6
+            elif f // fg == c // cg:
                 g.y_wp[f, c] = y + 14
                 y += 14 + kH * g.ci + 6
-        y += 4
-    g.y.update(partial=y + 12, sum=y + 18 * F + 19)
-    return y + 40 * F + 12
+        y = max(y, yw - 14 * s) + 4
+    g.y.update(partial=y + 12 * s, sum=y + (18 * F + 19) * s)
+    return y + (40 * F + 12) * s
 
 
-def _geometry(cs, t: dict[str, str]) -> _Geo:
-    pad_max = max(cs.padded_shape)
+def _geometry(cs, t: dict[str, str], slide: bool = False) -> _Geo:
+    pad_max, s = max(cs.padded_shape), 1.5 if slide else 1
     g = _Geo(u=28 if pad_max <= 6 else 22 if pad_max <= 9 else 16, ci=26 if max(cs.padded_shape[1:]) <= 8 else 22)
+    if slide:
+        g = _Geo(u=round(g.u * 1.8), ci=round(g.ci * 1.6), slide=True, s=s, inset=15, small=15, label=17, cap=15)
     kD, kW, Pw = cs.kernel_size[0], cs.kernel_size[2], cs.padded_shape[2]
     wtag = " f0 c0" if (cs.channels > 1 or cs.filters > 1) else ""
-    g.gap_wp = max(14, tx.width("weights" + wtag, SMALL - 1) + 8 - kW * g.ci)
+    g.gap_wp = max(14 * s, tx.width("weights" + wtag, g.small - 1) + 8 - kW * g.ci)
     longest = f"on input depth {-max(cs.pads[0][0], 1)} (padding)"
-    col_w = max(Pw * g.ci, 2 * kW * g.ci + g.gap_wp, tx.width(longest, SMALL - 1) + 4,
-                tx.width("kernel depth 00", SMALL, bold=True)) + 22
-    in_w, view_w = _volume_widths(cs, g.u, t)
-    vol_w = in_w + GAP + cs.filters * view_w
-    width = int(max(MIN_WIDTH_PX, kD * col_w + 2 * MARGIN, tx.width(t["title"], FONT_LABEL, bold=True) + 2 * MARGIN,
+    g.wx = Pw * g.ci + 16 * s if slide else 0
+    col_w = max(Pw * g.ci, 2 * kW * g.ci + g.gap_wp + g.wx, tx.width(longest, g.small - 1) + 4,
+                tx.width("kernel depth 00", g.small, bold=True)) + 22 * s
+    in_w, view_w = _volume_widths(cs, g, t)
+    vol_w = in_w + GAP * s + cs.filters * view_w
+    width = int(max(MIN_WIDTH_PX, kD * col_w + 2 * MARGIN, tx.width(t["title"], g.label, bold=True) + 2 * MARGIN,
                     vol_w + 2 * MARGIN))
-    beside = vol_w + sum(b[2] for b in _slice_blocks(cs, g.ci)) + 2 * MARGIN
-    if beside <= max(width, 760):        # the output slices fit beside the volumes
+    beside = vol_w + sum(b[2] for b in _slice_blocks(cs, g)) + 2 * MARGIN
+    if beside <= max(width, 760 * s):        # the output slices fit beside the volumes
         width = max(width, math.ceil(beside))
     g.width = width
-    y = _row_b(cs, g, t, 34, width)
-    g.y.update(title=24, axes=y + 12, ktitle=y + 38)
-    y += 48
+    y = _row_b(cs, g, t, 34 * s, width)
+    g.y.update(title=24 * s, axes=y + 12 * s, ktitle=y + 38 * s)
+    y += 48 * s
     x_d = MARGIN + (width - 2 * MARGIN - kD * col_w) / 2
-    g.col_x = [round(x_d + kd * col_w + 11) for kd in range(kD)]
+    g.col_x = [round(x_d + kd * col_w + 11 * s) for kd in range(kD)]
     y = _row_d(cs, g, y)
-    g.call, h = parts.code_lines(MARGIN, y, cs.keras_call(), width - 2 * MARGIN, size=9)
-    g.y["shapes"], g.height = y + h + 14, int(y + h + 24)
+    g.call, h = parts.code_lines(MARGIN, y, cs.keras_call(), width - 2 * MARGIN, size=g.cap - 1, line_h=15 * s)
+    g.y["shapes"], g.height = y + h + 14 * s, int(y + h + 24 * s)
     return g
 
 
 # ------------------------------------------------------------------ the static scene
-def _input_volume(cs, ob: parts.Oblique) -> list[Item]:
-    shape = cs.padded_shape
-    out: list[Item] = []
-    real_fills = ("input_fill", Mix("input_fill", "bg", 0.5), Mix("input_fill", "grid", 0.2))
-    if shape != cs.input_shape:
-        out += (parts.box_faces(ob, (0, 0, 0), shape, ("pad_fill", "pad_fill", Mix("pad_fill", "pad_hatch", 0.25)),
-                                edge="pad_hatch") + parts.face_grid(ob, (0, 0, 0), shape, "pad_hatch", dash=True))
-    lo = tuple(b for b, _a in cs.pads)
-    hi = tuple(b + n for b, n in zip(lo, cs.input_shape))
-    out += parts.box_faces(ob, lo, hi, real_fills, edge="grid") + parts.face_grid(ob, lo, hi, "grid")
-    if shape != cs.input_shape:
-        out += [Line(s, "fg", 1.2) for s in parts.box_edges(ob, lo, hi)[0]]
-    return out
-
-
 def _static(tr, g: _Geo, t: dict[str, str]) -> list[Item]:
     cs = tr.spec
     F, (oH, oW) = cs.filters, cs.out_spatial[1:]
-    items: list[Item] = [Label(MARGIN, g.y["title"], t["title"], FONT_LABEL, bold=True),
-                         Label(g.vin.top_left(cs.padded_shape)[0], g.y["vlabel"], t["in"], SMALL + 1, bold=True),
-                         Label(g.vouts[0].x, g.y["vlabel"], t["out"], SMALL + 1, bold=True)]
-    items += _input_volume(cs, g.vin)
+    items: list[Item] = [Label(MARGIN, g.y["title"], t["title"], g.label, bold=True),
+                         Label(g.vin.top_left(cs.padded_shape)[0], g.y["vlabel"], t["in"], g.small + 1, bold=True),
+                         Label(g.vouts[0].x, g.y["vlabel"], t["out"], g.small + 1, bold=True)]
+    items += voxels.input_volume(cs, g.vin)
     for f, v in enumerate(g.vouts):
         items += (parts.box_faces(v, (0, 0, 0), cs.out_spatial, ("output_empty",) * 3, edge="grid")
                   + parts.face_grid(v, (0, 0, 0), cs.out_spatial, "grid"))
         if F > 1:
-            items.append(Label(v.x, v.y + oH * v.u + 16, f"filter {f}", SMALL))
+            items.append(Label(v.x, v.y + oH * v.u + 16 * g.s, f"filter {f}", g.small))
     (vx, vy), (vw, vh) = g.vin.top_left(cs.padded_shape), g.vin.size(cs.padded_shape)
     items.append(Line(((vx + vw + 8, vy + vh / 2), (g.vouts[0].x - 8, vy + vh / 2)), "muted", 1.5, arrow=True))
     for (f, d), (sx, sy) in g.oslices.items():
-        items.append(Label(sx, sy - 6, _slice_title(F, f, d), SMALL, bold=True))
+        items.append(Label(sx, sy - 6 * g.s, _slice_title(F, f, d), g.small, bold=True))
         items += parts.grid(sx, sy, [[""] * oW] * oH, g.ci, fill="output_empty", edge="grid")
-    items += [Label(MARGIN, g.y["axes"], AXES, SMALL, "muted"),
-              Label(MARGIN, g.y["ktitle"], t["kernel"], FONT_LABEL, bold=True)]
-    return items + _static_insets(tr, g) + g.call + [Label(MARGIN, g.y["shapes"], t["shapes"], SMALL, "muted")]
+    items += [Label(MARGIN, g.y["axes"], AXES, g.small, "muted"),
+              Label(MARGIN, g.y["ktitle"], t["kernel"], g.label, bold=True)]
+    return items + _static_insets(tr, g) + g.call + [Label(MARGIN, g.y["shapes"], t["shapes"], g.small, "muted")]
 
 
-def _fit(s: str, ci: float, bold: bool = False) -> float:
+def _fit(s: str, g: _Geo, bold: bool = False) -> float:
     """The inset font size, smaller for numbers too wide for their cell (e.g. −15 in a 26 px cell)."""
-    return tx.fit(s, INSET, ci - 6, bold)
+    return tx.fit(s, g.inset, g.ci - 6, bold)
 
 
 def _kidx(cs, kd: int, r: int, c: int, j: int, f: int) -> tuple[int, ...]:
@@ -245,46 +247,24 @@ def _static_insets(tr, g: _Geo) -> list[Item]:
     kD, kH, kW = cs.kernel_size
     items: list[Item] = []
     for kd, x in enumerate(g.col_x):
-        items.append(Label(x, g.y["slice_title"], f"kernel depth {kd}", SMALL, bold=True))
+        items.append(Label(x, g.y["slice_title"], f"kernel depth {kd}", g.small, bold=True))
         if C > 1:
-            items += [Label(x, g.y_slice[c] - 5, f"input channel {c}", SMALL - 1, "muted") for c in range(C)]
+            items += [Label(x, g.y_slice[c] - 5 * g.s, f"input channel {c}", g.small - 1, "muted") for c in range(C)]
         for (f, c), yy in g.y_wp.items():
-            j, xp, tag = c - (f // fg) * cg, x + kW * g.ci + g.gap_wp, f" f{f} c{c}" if (C > 1 or F > 1) else ""
-            items += [Label(x, yy - 5, f"weights{tag}", SMALL - 1, "muted"),
-                      Label(xp, yy - 5, "products", SMALL - 1, "muted")]
+            j, xw, tag = c - (f // fg) * cg, x + g.wx, f" f{f} c{c}" if (C > 1 or F > 1) else ""
+            xp = xw + kW * g.ci + g.gap_wp
+            items += [Label(xw, yy - 5 * g.s, f"weights{tag}", g.small - 1, "muted"),
+                      Label(xp, yy - 5 * g.s, "products", g.small - 1, "muted")]
             for r, c2 in itertools.product(range(kH), range(kW)):
                 w = fmt.num(tr.kernel[kd, r, c2, j, f])
-                items.append(Box(x + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="window_fill", edge="window", text=w,
-                                 color="weight", size=_fit(w, g.ci, True), bold=True,
+                items.append(Box(xw + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="window_fill", edge="window", text=w,
+                                 color="weight", size=_fit(w, g, True), bold=True,
                                  key=("kernel", _kidx(cs, kd, r, c2, j, f))))
                 items.append(Box(xp + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="bg", edge="grid"))
     return items
 
 
 # ------------------------------------------------------------------ one step
-def _cube(cs, ob: parts.Oblique, win: list[list[int]]) -> list[Item]:
-    """The kernel cube in the input view: the voxels read (flat shaded faces), then its outline."""
-    shades = (Mix("window_fill", "window", 0.15), Mix("window_fill", "bg", 0.45), Mix("window_fill", "window", 0.4))
-    items: list[Item] = [face for v in parts.painter(itertools.product(*win))
-                         for face in parts.box_faces(ob, v, tuple(a + 1 for a in v), shades, edge="window")]
-    lo, hi = tuple(w[0] for w in win), tuple(w[-1] + 1 for w in win)
-    vis, hid = parts.box_edges(ob, lo, hi)
-    if max(cs.dilation_rate) > 1:
-        return items + [Line(s, "window", 1.4, dash=True) for s in vis + hid]
-    return items + [Line(s, "window", 2.4) for s in vis]
-
-
-def _out_volume(ob: parts.Oblique, done: list[tuple[int, int, int]]) -> list[Item]:
-    """The output voxels written so far (far to near), the current one highlighted and outlined (x-ray)."""
-    cur = done[-1]
-    filled = ("output_fill", Mix("output_fill", "bg", 0.4), Mix("output_fill", "fg", 0.12))
-    items: list[Item] = [face for v in parts.painter(done) for face in parts.box_faces(
-        ob, v, tuple(a + 1 for a in v), ("output_new",) * 3 if v == cur else filled,
-        edge="window" if v == cur else "fg", lw=2 if v == cur else 1)]
-    vis, hid = parts.box_edges(ob, cur, tuple(a + 1 for a in cur))
-    return items + [Line(s, "window", 1.2, dash=True) for s in hid] + [Line(s, "window", 2.4) for s in vis]
-
-
 def _slice_cells(tr, g: _Geo, kd: int, depth: int, ch: int, win: list[list[int]]) -> list[Item]:
     """Input depth slice ``depth`` of channel ch in column kd, the window's cells highlighted and outlined."""
     cs = tr.spec
@@ -298,7 +278,7 @@ def _slice_cells(tr, g: _Geo, kd: int, depth: int, ch: int, win: list[list[int]]
         fill = "pad_fill" if pad else "window_fill" if r in win[1] and c in win[2] else "input_fill"
         items.append(Box(x + c * ci, y + r * ci, ci, ci, fill=fill, edge="pad_hatch" if pad else "grid", dash=pad,
                          text=s, hatch="pad_hatch" if pad else None, color="muted" if pad else "fg",
-                         size=_fit(s, ci), key=key))
+                         size=_fit(s, g), key=key))
     items += [Box(x + c * ci + 1, y + r * ci + 1, ci - 2, ci - 2, edge="window", lw=2)
               for r, c in itertools.product(win[1], win[2])]
     return items
@@ -315,26 +295,27 @@ def _insets(tr, g: _Geo, data: Data, i: int) -> list[Item]:
         depth = win[0][kd]
         rd = depth - cs.pads[0][0]
         name = f"depth {rd}" if 0 <= rd < cs.input_shape[0] else f"depth {rd} (padding)"
-        items.append(Label(x, g.y["slice_title"] + 14, f"on input {name}", SMALL - 1))
+        dx = tx.width(f"kernel depth {kd}", g.small, bold=True) + 12 if g.slide else 0    # slide: on the title line
+        items.append(Label(x + dx, g.y["slice_title"] + (0 if g.slide else 14), f"on input {name}", g.small - 1))
         for ch in range(C):
             items += _slice_cells(tr, g, kd, depth, ch, win)
         for (f, c), yy in g.y_wp.items():
-            j, xp = c - (f // fg) * cg, x + kW * g.ci + g.gap_wp
+            j, xp = c - (f // fg) * cg, x + g.wx + kW * g.ci + g.gap_wp
             for r, c2 in itertools.product(range(kH), range(kW)):
                 s = fmt.num(st.products[kd, r, c2, j, f])
                 items.append(Box(xp + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="bg", edge="grid", text=s,
-                                 size=_fit(s, g.ci), key=("product", _kidx(cs, kd, r, c2, j, f))))
+                                 size=_fit(s, g), key=("product", _kidx(cs, kd, r, c2, j, f))))
         for f in range(F):
             tag = f"f{f} " if F > 1 else ""
-            items.append(Label(x, g.y["partial"] + 18 * f, f"{tag}slice sum {fmt.num(data.partial[i, kd, f])}",
-                               SMALL, key=("slice_sum", (kd, f) if F > 1 else (kd,))))
+            items.append(Label(x, g.y["partial"] + 18 * g.s * f, f"{tag}slice sum {fmt.num(data.partial[i, kd, f])}",
+                               g.small, key=("slice_sum", (kd, f) if F > 1 else (kd,))))
     pos = ", ".join(str(int(v)) for v in st.out_pos)
     for f in range(F):
         bias = [f"bias {fmt.paren(tr.bias[f])}"] if tr.bias[f] else []
         terms = [fmt.paren(v) for v in data.partial[i, :, f]] + bias
         line = (f"{f'filter {f}: ' if F > 1 else ''}sum = {' + '.join(terms)} = {fmt.num(st.sums[f])}  {fmt.ARROW}  "
                 f"output[{pos}]")
-        items.append(Label(MARGIN, g.y["sum"] + 22 * f, line, FONT_CAPTION + 1, bold=True, key=("sum", (f,))))
+        items.append(Label(MARGIN, g.y["sum"] + 22 * g.s * f, line, g.cap + 1, bold=True, key=("sum", (f,))))
     return items
 
 
@@ -345,19 +326,19 @@ def _step(tr, g: _Geo, data: Data, i: int) -> Step:
     done = [tuple(int(v) for v in s.out_pos) for s in tr.steps[:i + 1]]
     od, orow, ocol = done[-1]
     keep: list[Item] = []
-    show = _cube(cs, g.vin, win) + [it for v in g.vouts for it in _out_volume(v, done)]
+    show = voxels.kernel_cube(cs, g.vin, win) + [it for v in g.vouts for it in voxels.output_volume(v, done)]
     for f in range(F):
         sx, sy = g.oslices[f, od]
         idx = (od, orow, ocol, f) if F > 1 else (od, orow, ocol)
         val = fmt.num(tr.output[od, orow, ocol, f])
-        size = _fit(val, g.ci, True)
+        size = _fit(val, g, True)
         bx, by = sx + ocol * g.ci, sy + orow * g.ci
         keep.append(Box(bx, by, g.ci, g.ci, fill="output_fill", edge="fg", text=val, size=size, bold=True,
                         key=("output", idx)))
         show.append(Box(bx + 1, by + 1, g.ci - 2, g.ci - 2, fill="output_new", edge="window", lw=3, text=val,
                         size=size, bold=True, key=("output", idx)))
     show += _insets(tr, g, data, i)
-    show.append(Label(g.width - MARGIN, g.y["ktitle"], f"step {i + 1} / {len(tr.steps)}", SMALL, "muted",
+    show.append(Label(g.width - MARGIN, g.y["ktitle"], f"step {i + 1} / {len(tr.steps)}", g.small, "muted",
                       ha="right"))
     chans = range(cs.channels) if cs.channels > 1 else [None]
     window = tuple(("input", (d, r, c) if ch is None else (d, r, c, ch))
@@ -394,6 +375,6 @@ def _alt(cs) -> str:
 def plan(spec: FigureSpec, data: Data) -> Layout:
     """The Layout: static volumes, slice grids, weights and captions; one Step per output position."""
     tr, t = data.tr, _texts(data.tr.spec)
-    g = _geometry(tr.spec, t)
+    g = _geometry(tr.spec, t, spec.target == "slide")
     steps = [_step(tr, g, data, i) for i in range(len(tr.steps))]
     return Layout(g.width, g.height, _static(tr, g, t), steps, alt=_alt(tr.spec), ss=1, levels=3)
