@@ -210,7 +210,8 @@ def _plan_slide(f: Field) -> Layout:
     yc = gy + n * c + 44                  # the weight counts
     items += row + row2
     chips: list[Item] = []
-    for x, head, terms, total in ((x1, f"{len(f.layers)} stacked layers", f.stack_weights, sum(f.stack_weights)),
+    stacked = f"{len(f.layers)} stacked layers" if len(f.layers) > 1 else "1 layer"
+    for x, head, terms, total in ((x1, stacked, f.stack_weights, sum(f.stack_weights)),
                                   (x2, f"one {size} layer", [], f.single_weights)):
         items += [Label(x, gh, head, S_HEAD, bold=True, va="center"),
                   Label(x, yc, "weights:", S_CAP, va="center")]
