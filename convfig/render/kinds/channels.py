@@ -167,17 +167,18 @@ def _cell_size(s: str, g: _Geo, bold: bool = False) -> float:
     return tx.fit(s, g.fcell, g.c - 3, bold)
 
 
-def _stack(x: float, y: float, n: int, fill: str) -> tuple[list[Item], float]:
-    """n offset cards (a tensor's last dimension drawn as a stack); returns (items, right edge)."""
+def _stack(x: float, y: float, n: int, fill: str, s: float = 1) -> tuple[list[Item], float]:
+    """n offset cards (a tensor's last dimension drawn as a stack) at scale s; returns (items, right edge)."""
     k = min(n, 6)
-    return [Box(x + i * 5, y + i * 5, 22, 18, fill=fill, edge="fg") for i in range(k)], x + (k - 1) * 5 + 22
+    return ([Box(x + i * 5 * s, y + i * 5 * s, 22 * s, 18 * s, fill=fill, edge="fg") for i in range(k)],
+            x + ((k - 1) * 5 + 22) * s)
 
 
 def _head_widths(cs: ConvSpec, g: _Geo) -> tuple[float, float]:
     """Widths of the left (input) and right (output) header blocks, icons included."""
     a, b, c, d = words.head_texts(cs)
-    left = 22 + (min(cs.channels, 6) - 1) * 5 + 10 + max(tx.width(a, g.flabel, True), tx.width(b, g.fsmall))
-    right = 22 + (min(cs.filters, 6) - 1) * 5 + 10 + max(tx.width(c, g.flabel, True), tx.width(d, g.fsmall))
+    left = (22 + (min(cs.channels, 6) - 1) * 5) * g.s + 10 + max(tx.width(a, g.flabel, True), tx.width(b, g.fsmall))
+    right = (22 + (min(cs.filters, 6) - 1) * 5) * g.s + 10 + max(tx.width(c, g.flabel, True), tx.width(d, g.fsmall))
     return left, right
 
 
@@ -185,11 +186,11 @@ def _header(cs: ConvSpec, g: _Geo) -> list[Item]:
     in_lab, chan_txt, out_lab, maps = words.head_texts(cs)
     s = g.s
     items: list[Item] = [Label(M, 18 * s, words.title(cs), g.ftitle, bold=True, va="center")]
-    icon, xi = _stack(M, 36 * s, cs.channels, "input_fill")
+    icon, xi = _stack(M, 36 * s, cs.channels, "input_fill", s)
     items += icon
     items += [Label(xi + 10, 48 * s, in_lab, g.flabel, bold=True, va="center"),
               Label(xi + 10, 66 * s, chan_txt, g.fsmall, "muted", va="center")]
-    icon, xi = _stack(g.width - M - _head_widths(cs, g)[1], 36 * s, cs.filters, "output_fill")
+    icon, xi = _stack(g.width - M - _head_widths(cs, g)[1], 36 * s, cs.filters, "output_fill", s)
     items += icon
     items += [Label(xi + 10, 48 * s, out_lab, g.flabel, bold=True, va="center"),
               Label(xi + 10, 66 * s, maps, g.fsmall, "muted", va="center")]
