@@ -112,12 +112,13 @@ def test_padding_modes_pads_and_lengths_from_engine():
     assert "same: pad 1 before and 2 after, output length 7" in r.alt     # Keras: n=7, k=4 -> (1, 2)
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("params", [{"input": 8, "kernel": 4, "dilation": 2}, {"input": 9, "kernel": 2, "strides": 3},
-                                    {"input": 7, "kernel": 4}])
-def test_padding_modes_rows_show_the_trace(params):
+                                    {"input": 7, "kernel": 4}, {"input": 24, "kernel": 3}])
+def test_padding_modes_rows_show_the_trace(params, target):
     """Per mode: the padded input, the outputs under the first cell each window reads, the pads sentence and
     the brackets over the first and last windows, all from the engine."""
-    lay = _layout("padding-modes", params)
+    lay = _layout("padding-modes", params, target)
     spec = make_spec("padding-modes", params).params
     for mode in ("valid", "same", "causal", "full"):
         cs = convfig.render.registry.conv_spec({**spec, "padding": mode})
@@ -158,15 +159,44 @@ def test_padding_modes_full_pad_rule_names_the_dilation(k, d):
     rule = "(k−1)·d" if d > 1 else "k−1"
     assert pb == pa == (k - 1) * d
     assert f"'full' pads {rule} = {pb} on both sides" in feet and f"padding={rule})" in feet
+    slide = " ".join(it.text for it in _layout("padding-modes", {"input": 9, "kernel": k, "dilation": d}, "slide").items
+                     if isinstance(it, Label))
+    assert f"pads {rule} = {pb} on both sides: PyTorch padding={rule}," in slide
     if d > 1:
         assert f"pads k−1 = {pb}" not in feet
 
 
-def test_padding_modes_valid_without_output():
-    lay = _layout("padding-modes", {"input": 3, "kernel": 4})
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_padding_modes_valid_without_output(target):
+    lay = _layout("padding-modes", {"input": 3, "kernel": 4}, target)
     assert "no output" in lay.text_at(("pads", ("valid",)))
     assert lay.grid("output-valid") == {} and lay.grid("input-valid") == {}
     assert "valid: no output" in lay.alt
+
+
+@pytest.mark.parametrize("params, cols", [({}, 2), ({"input": 7, "kernel": 4}, 2), ({"input": 24, "kernel": 3}, 1)])
+def test_padding_modes_slide_grid(params, cols):
+    """On a slide the modes stand on a 2 x 2 grid in reading order (a long input: one column); the blocks do not
+    overlap and everything is inside the figure."""
+    lay = _layout("padding-modes", params, "slide")
+    first = {m: lay.at((f"input-{m}", (0,))) for m in ("valid", "same", "causal", "full")}
+    heads = {m: next(it for it in lay.items if isinstance(it, Label) and it.text.startswith(f"padding='{m}'"))
+             for m in first}
+    if cols == 2:
+        assert heads["same"].y == heads["valid"].y and heads["full"].y == heads["causal"].y > heads["valid"].y
+        assert heads["same"].x == heads["full"].x > heads["valid"].x == heads["causal"].x
+        assert first["valid"].x + 7 * first["valid"].w < heads["same"].x, "the left column ends before the right"
+    else:
+        ys = [heads[m].y for m in ("valid", "same", "causal", "full")]
+        assert ys == sorted(ys) and len({h.x for h in heads.values()}) == 1
+    for upper, lower in (("valid", "causal"), ("same", "full")) if cols == 2 else (("valid", "same"),):
+        bottom = max(b.y + b.h for b in lay.keyed() if isinstance(b, Box) and b.key[0] == f"output-{upper}")
+        assert bottom < heads[lower].y
+    right, bottom = parts.extent(lay.items)
+    assert right <= lay.width and bottom <= lay.height
+    page = _layout("padding-modes", params)
+    sizes = [min(b.size for b in la.keyed() if isinstance(b, Box)) for la in (lay, page)]
+    assert sizes[0] > sizes[1], "the slide's cells have larger numbers"
 
 
 def _num(v) -> str:
