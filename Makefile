@@ -26,10 +26,13 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 # the site: site/ (Pages), site-offline/ (file://, no network) and its zip. Figures come from .cache/convfig.
+# The slide pack (GIF + MP4 at 1920x1080 of every animation) is built apart, after the pages, into the cache
+# and site/; the offline build links it from the cache (mkdocs.yml: slide_pack: separate).
 MKDOCS  := DISABLE_MKDOCS_2_WARNING=true NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs
 
 site: $(STAMP)
 	$(MKDOCS) build --strict --site-dir site
+	mkdir -p site/downloads && $(PY) -m convfig slide-pack --docs docs -o site/downloads/convfig-slide-pack.zip
 	CONVFIG_OFFLINE=true $(MKDOCS) build --strict --site-dir site-offline
 	rm -f site-offline.zip
 	$(PY) -m zipfile -c site-offline.zip site-offline/

@@ -394,6 +394,27 @@ def test_slide_pack_cli(tmp_path, capsys):
     assert "(1 animation as GIF and MP4" in capsys.readouterr().out
 
 
+def test_slide_pack_cli_docs_errors(tmp_path, capsys):
+    """--docs: a missing folder, a folder without animations and a bad fence give one line and exit 2;
+    --docs and --catalogue together are refused; nothing is written."""
+    docs = tmp_path / "docs"
+    out = ["-o", str(tmp_path / "p.zip"), "--cache", str(tmp_path / "c")]
+    assert main(["slide-pack", "--docs", str(docs), *out]) == 2
+    err = capsys.readouterr().err
+    assert "--docs" in err and "not a folder" in err
+    docs.mkdir()
+    (docs / "a.md").write_text("# a\n\n```convfig\nkind: coverage\ninput: 4x4\nkernel: 2\n```\n")
+    assert main(["slide-pack", "--docs", str(docs), *out]) == 2
+    assert "no animated figures" in capsys.readouterr().err
+    (docs / "b.md").write_text("# b\n\n```convfig\nkind: conv2d\nstrides: 0\n```\n")
+    assert main(["slide-pack", "--docs", str(docs), *out]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "b.md:5" in err and "strides" in err, err
+    assert main(["slide-pack", "--docs", str(docs), "--catalogue", "x.json", *out]) == 2
+    assert "not allowed with argument --docs" in capsys.readouterr().err
+    assert not (tmp_path / "p.zip").exists() and not (tmp_path / "c").exists()
+
+
 @pytest.mark.parametrize("kind, params", [
     ("conv1d", {"input": 6, "kernel": 3, "padding": "causal"}),
     ("conv3d", {"input": "3x3x4", "kernel": 2}),
@@ -431,9 +452,12 @@ def test_slide_gif_is_the_page_frames(tmp_path):
         assert np.abs(got - page).mean() < 1.5, i         # a shared 32-colour palette: anti-aliasing shades merge
 
 
-def test_site_build_offers_the_slide_pack(tmp_path):
+@pytest.mark.parametrize("mode", ["true", "separate"])
+def test_site_build_offers_the_slide_pack(tmp_path, mode):
     """A site with ``plugins: [convfig: {slide_pack: true}]`` gets downloads/convfig-slide-pack.zip (every
-    animation of its fences; the diagram is left out), built once into the figure cache."""
+    animation of its fences; the diagram is left out), built once into the figure cache. With
+    ``slide_pack: separate`` the build links the pack (--strict passes) but leaves building it to
+    ``convfig slide-pack --docs docs``, which puts it into the site and the cache; the next build links it."""
     pytest.importorskip("imageio_ffmpeg")
     import os
     import subprocess
@@ -445,24 +469,33 @@ def test_site_build_offers_the_slide_pack(tmp_path):
         "# t\n\n[pack](downloads/convfig-slide-pack.zip)\n\n```convfig\nkind: conv1d\ninput: 4\nkernel: 2\n```\n\n"
         "```convfig\nkind: coverage\ninput: 4x4\nkernel: 2\n```\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme:\n  name: material\n  font: false\nplugins:\n"
-                                         "  - convfig:\n      slide_pack: true\n      jobs: 1\n", encoding="utf-8")
+                                         f"  - convfig:\n      slide_pack: {mode}\n      jobs: 1\n", encoding="utf-8")
     env = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
     env.pop("CONVFIG_CACHE", None)
     env.pop("CONVFIG_OFFLINE", None)
+    pack = tmp_path / "site" / "downloads" / "convfig-slide-pack.zip"
 
-    def build() -> Path:
-        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=600)
+    def run(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=600)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        return tmp_path / "site" / "downloads" / "convfig-slide-pack.zip"
+        return proc.stdout + proc.stderr
 
-    pack = build()
+    log = run("mkdocs", "build", "--strict")
+    if mode == "separate":
+        assert not pack.exists() and "slide pack is not built yet" in log
+        assert 'href="downloads/convfig-slide-pack.zip"' in (tmp_path / "site" / "index.html").read_text()
+        pack.parent.mkdir()
+        assert "wrote site/downloads/convfig-slide-pack.zip (1 animation " in run(
+            "convfig", "slide-pack", "--docs", "docs", "-o", "site/downloads/convfig-slide-pack.zip")
     names = zipfile.ZipFile(pack).namelist()
     assert sorted(names) == ["README.md", "conv1d-i4-k2.gif", "conv1d-i4-k2.mp4"]
     cached = sorted((tmp_path / ".cache" / "convfig").glob("slide-pack-*.zip"))
     assert len(cached) == 1 and cached[0].read_bytes() == pack.read_bytes()
     stamp = cached[0].stat().st_mtime_ns
-    assert build().read_bytes() == cached[0].read_bytes() and cached[0].stat().st_mtime_ns == stamp, "warm: reused"
+    pack.unlink()
+    run("mkdocs", "build", "--strict")
+    assert pack.read_bytes() == cached[0].read_bytes() and cached[0].stat().st_mtime_ns == stamp, "warm: reused"
 
 
 def test_pack_cache_entries_load_like_figures(tmp_path):

@@ -30,9 +30,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_catalogue_flags(p: Any) -> None:
-    """--catalogue, --jobs and --cache (render, slide-pack)."""
-    p.add_argument("--catalogue", required=True, metavar="FILE", help="catalogue file (.json; .yml with PyYAML)")
+def add_catalogue_flags(p: Any, source: Any = None) -> None:
+    """--catalogue (into the ``source`` group when given, else required), --jobs and --cache (render, slide-pack)."""
+    (source or p).add_argument("--catalogue", required=source is None, metavar="FILE",
+                               help="catalogue file (.json; .yml with PyYAML)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores; 1 = serial)")
     p.add_argument("--cache", metavar="DIR", default=None, help="cache folder (default .cache/convfig or "
                    "$CONVFIG_CACHE)")

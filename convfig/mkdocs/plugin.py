@@ -37,7 +37,9 @@ class ConvfigConfig(base.Config):
     jobs = c.Optional(c.Type(int))                       # parallel renders (default: every core)
     themes = c.ListOfItems(c.Choice(("light", "dark")), default=["light", "dark"])
     stepper = c.Type(bool, default=False)                # step-through viewer for fences that do not say
-    slide_pack = c.Type(bool, default=False)             # a zip of every animation as GIF + MP4 at 1920x1080
+    # downloads/convfig-slide-pack.zip, every animation as GIF + MP4 at 1920x1080: built in the build (true), or
+    # built apart by `convfig slide-pack --docs DOCS` and linked from the cache when there ("separate")
+    slide_pack = c.Choice((False, True, "separate"), default=False)
 
 
 class _Linked(File):
@@ -47,6 +49,15 @@ class _Linked(File):
         if dirty and not self.is_modified():
             return
         link_or_copy(Path(self.abs_src_path or ""), Path(self.abs_dest_path))
+
+
+class _Pending(File):
+    """The slide pack of ``slide_pack: separate`` before `convfig slide-pack --docs` has built it: the link
+    is valid, the file comes when that command writes it into the site."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        log.info("convfig: the slide pack is not built yet; `convfig slide-pack --docs %s -o %s` makes it",
+                 self.abs_src_path, self.abs_dest_path)
 
 
 class ConvfigPlugin(BasePlugin[ConvfigConfig]):
@@ -95,20 +106,33 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         except FenceError as e:
             raise PluginError(str(e)) from None
         wanted = {**ASSET_FILES, **self.site.files()}
-        if self.config.slide_pack:          # built once into the cache (convfig.render.slides), then linked
-            from convfig.render.slides import SITE_PATH, cached_slide_pack
-
-            packs = sorted(self.site.cache.root.glob("slide-pack-*.zip"), key=lambda p: p.stat().st_mtime)
-            if self.serving and packs:      # a preview links the last pack built: an edit re-renders one figure
-                wanted[SITE_PATH] = packs[-1]
-            else:
-                wanted[SITE_PATH] = cached_slide_pack(self.site.wanted(), self.site.cache.root, self.config.jobs)
+        pending = None
+        if self.config.slide_pack:
+            pending = self._slide_pack(wanted)
         for site_path, source in wanted.items():
             if files.get_file_from_path(site_path) is None:
                 files.append(_Linked.generated(config, site_path, abs_src_path=str(source)))
+        if pending is not None and files.get_file_from_path(pending) is None:
+            files.append(_Pending.generated(config, pending, abs_src_path=str(self.site.s.docs_dir)))
         log.info("convfig: %s fences on %s pages, %s figures (%s rendered) in %.2f s", stats["fences"],
                  stats["pages"], stats["figures"], stats["rendered"], time.perf_counter() - t0)
         return files
+
+    def _slide_pack(self, wanted: dict[str, Path]) -> str | None:
+        """Put the slide pack into ``wanted`` (built now for ``true``); the site path when it is still to come."""
+        from convfig.render.slides import SITE_PATH, cached_slide_pack, pack_file
+
+        assert self.site is not None
+        path = pack_file(self.site.wanted(), self.site.cache.root)
+        if not path.is_file() and self.serving:    # a preview links the last pack built: an edit renders one figure
+            packs = sorted(self.site.cache.root.glob("slide-pack-*.zip"), key=lambda p: p.stat().st_mtime)
+            path = packs[-1] if packs else path
+        if not path.is_file() and self.config.slide_pack is True:
+            path = cached_slide_pack(self.site.wanted(), self.site.cache.root, self.config.jobs)
+        if path.is_file():
+            wanted[SITE_PATH] = path
+            return None
+        return SITE_PATH
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if self.site is not None:

@@ -163,16 +163,22 @@ def build_slide_pack(specs: Iterable[Any], out_zip: str | os.PathLike[str], cach
     return {"figures": len(todo), "bytes": len(data), "path": str(out_zip)}
 
 
+def pack_file(specs: Iterable[Any], cache: str | os.PathLike[str] | None = None) -> Path:
+    """Where the cache keeps the pack of these figures: ``slide-pack-<key>.zip``, key = every member's key
+    (it may not exist yet)."""
+    key = hashlib.sha256(json.dumps([_key(s) for s in pack_specs(specs)]).encode()).hexdigest()[:20]
+    return Cache(str(cache) if cache is not None else None).root / f"slide-pack-{key}.zip"
+
+
 def cached_slide_pack(specs: Iterable[Any], cache: str | os.PathLike[str] | None = None,
                       jobs: int | None = None) -> Path:
-    """The pack of these figures as a file in the cache (``slide-pack-<key>.zip``, key = every member's
-    key), built only when missing: the site build hands it to MkDocs from there."""
+    """The pack of these figures as a file in the cache (``pack_file``), built only when missing: the site
+    build hands it to MkDocs from there."""
     from convfig.render.export import Options, check_format
 
     check_format("mp4", True, Options(**PACK_OPTIONS), "")      # type: ignore[arg-type]  # imageio-ffmpeg?
-    todo = pack_specs(specs)
-    key = hashlib.sha256(json.dumps([_key(s) for s in todo]).encode()).hexdigest()[:20]
-    path = Cache(str(cache) if cache is not None else None).root / f"slide-pack-{key}.zip"
+    specs = list(specs)
+    path = pack_file(specs, cache)
     if not path.is_file():
-        build_slide_pack(todo, path, cache, jobs)
+        build_slide_pack(specs, path, cache, jobs)
     return path
