@@ -15,6 +15,7 @@ import pytest
 import convfig
 from convfig import arithmetic
 from convfig.render import canvas, parts
+from convfig.render import text as tx
 from convfig.render.layout import Box, Label, Layout
 from convfig.render.protocol import layout_of, render
 from convfig.render.registry import DIAGRAM_KINDS, make_spec
@@ -174,7 +175,7 @@ def test_padding_modes_valid_without_output(target):
     assert "valid: no output" in lay.alt
 
 
-@pytest.mark.parametrize("params, cols", [({}, 2), ({"input": 7, "kernel": 4}, 2), ({"input": 24, "kernel": 3}, 1)])
+@pytest.mark.parametrize("params, cols", [({}, 2), ({"input": 7, "kernel": 4}, 2), ({"input": 30, "kernel": 7}, 1)])
 def test_padding_modes_slide_grid(params, cols):
     """On a slide the modes stand on a 2 x 2 grid in reading order (a long input: one column); the blocks do not
     overlap and everything is inside the figure."""
@@ -194,6 +195,9 @@ def test_padding_modes_slide_grid(params, cols):
         assert bottom < heads[lower].y
     right, bottom = parts.extent(lay.items)
     assert right <= lay.width and bottom <= lay.height
+    for b in lay.keyed():               # every number inside its cell (a wide one in a smaller size)
+        if isinstance(b, Box) and b.text:
+            assert tx.width(b.text, b.size) <= b.w, b
     page = _layout("padding-modes", params)
     sizes = [min(b.size for b in la.keyed() if isinstance(b, Box)) for la in (lay, page)]
     assert sizes[0] > sizes[1], "the slide's cells have larger numbers"

@@ -154,6 +154,11 @@ def _arrange(data: list, n: int, ke: int, title: str, sub: str, foot: str, alt: 
     return Layout(width + width % 2, height + height % 2, items, alt=alt, ss=2, levels=0)
 
 
+def _fit(text: str, z: Sizes) -> float:
+    """The cell type size, smaller for a number too wide for its slide cell (the page keeps its size)."""
+    return tx.fit(text, z.cell, z.c - 6) if z.slide else z.cell
+
+
 def _mode_row(mode: str, cs, tr, x: float, y: float, x_real: float, n: int, ke: int, z: Sizes,
               calls: list[str]) -> tuple[list[Item], str]:
     """One mode: heading with pads and length, padded input row, brackets, outputs, Keras call."""
@@ -171,7 +176,7 @@ def _mode_row(mode: str, cs, tr, x: float, y: float, x_real: float, n: int, ke: 
     info_x = x if z.info_dy else x + tx.width(head, z.head, bold=True) + 14
     items.append(Label(info_x, y + 6 + z.info_dy, info, z.info, va="center", key=("pads", (mode,))))
     yr, xs0 = y + z.rows_dy, x_real - pb * c
-    cells = [parts.input_cell(xs0 + j * c, yr, c, fmt.num(v), pad=not pb <= j < pb + n, size=z.cell,
+    cells = [parts.input_cell(xs0 + j * c, yr, c, fmt.num(v), pad=not pb <= j < pb + n, size=_fit(fmt.num(v), z),
                               key=(f"input-{mode}", (j,))) for j, v in enumerate(np.asarray(tr.padded)[:, 0])]
     marks = parts.frame(x_real, yr, n * c, c)
     steps = tr.steps
@@ -181,12 +186,12 @@ def _mode_row(mode: str, cs, tr, x: float, y: float, x_real: float, n: int, ke: 
         marks += parts.bracket(taps[0], taps[-1], yr - lift, taps=taps, label=f"out[{st.index}]",
                                size=z.small, left=left, key=(f"window-{mode}", (st.index,)))
     yo = yr + c + 8
-    out = np.asarray(tr.output)[:, 0]
+    out = [fmt.num(v) for v in np.asarray(tr.output)[:, 0]]
     items += parts.layered(cells, marks)
     under = -1 if mode == "causal" else 0           # causal: the output belongs to the window's last step
     items += parts.layered([Box(xs0 + int(st.window[0][under]) * c, yo, c, c, fill="output_fill", edge="grid", lw=1.6,
-                                text=fmt.num(out[st.out_pos]), size=z.cell, key=(f"output-{mode}", (st.index,)))
-                            for st in steps])
+                                text=out[st.out_pos[0]], size=_fit(out[st.out_pos[0]], z),
+                                key=(f"output-{mode}", (st.index,))) for st in steps])
     items += [Label(x + z.label_w - 10, yr + c / 2, "input", z.small, "muted", ha="right", va="center"),
               Label(x + z.label_w - 10, yo + c / 2, "output", z.small, "muted", ha="right", va="center")]
     small = z.small - 2 if z.slide else z.small
