@@ -95,8 +95,8 @@ def plan(spec: FigureSpec, data: list) -> Layout:
     px0 = M + kw * c + 60
     sub = (f"{fmt.shape(cs0.input_shape)} input, padding='{cs0.padding_label}' {fmt.DOT} highlighted cells are the "
            "ones the first window reads" + ("" if z.slide else "; the cells in between are skipped"))
-    items, _ = parts.heading(M, 8, f"Dilation: the same {fmt.shape(cs0.kernel_size)} weights, spread out", sub,
-                             size=z.title, sub_size=z.caption)
+    title = f"Dilation: the same {fmt.shape(cs0.kernel_size)} weights, spread out"
+    items, _ = parts.heading(M, 8, title, sub, size=z.title, sub_size=z.caption)
     items.append(Label(M, z.top - z.head_up, "kernel", z.label, bold=True, va="center"))
     items += parts.layered([Box(M + q * c, z.top + r * c, c, c, fill="window_fill", edge="grid",
                                 text=fmt.num(kern[r, q]), color="weight", size=z.kernel, key=("kernel", (r, q)))
@@ -108,8 +108,8 @@ def plan(spec: FigureSpec, data: list) -> Layout:
         panel, fact = _panel(i, cs, tr, kern, calls[i], px0 + i * (panel_w + z.gap), z)
         items += panel
         alt_parts.append(fact)
-    width = int(max(px0 + len(data) * (panel_w + z.gap), 700, 2 * M + tx.width(items[1].text, z.caption),
-                    2 * M + tx.width(items[0].text, z.title, bold=True)))
+    width = int(max(px0 + len(data) * (panel_w + z.gap), 700, 2 * M + tx.width(sub, z.caption),
+                    2 * M + tx.width(title, z.title, bold=True)))
     height = z.top + hp * c + 84 * z.line / 20 + z.call_line * (max(len(cl) for cl in calls) - 1)
     alt = (f"Dilation diagram: a {fmt.shape(cs0.kernel_size)} kernel on a {fmt.shape(cs0.input_shape)} "
            f"input with padding='{cs0.padding_label}'. " + "; ".join(alt_parts)

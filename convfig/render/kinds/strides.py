@@ -93,8 +93,9 @@ def plan(spec: FigureSpec, data: Strides) -> Layout:
     gx, gy = M + 34 * z.axis / 9, z.gy
     grid_w, grid_h = wo * wp * tc + (wo - 1) * gap, ho * hp * tc + (ho - 1) * gap
     sstr = fmt.per_axis(cs.strides)
-    items, _ = parts.heading(M, 8, f"strides={sstr}: where the {fmt.shape(cs.kernel_size)} windows land on a "
-                             f"{fmt.shape(cs.input_shape)} input (padding='{cs.padding_label}')",
+    title = (f"strides={sstr}: where the {fmt.shape(cs.kernel_size)} windows land on a "
+             f"{fmt.shape(cs.input_shape)} input (padding='{cs.padding_label}')")
+    items, _ = parts.heading(M, 8, title,
                              "one small copy of the input per output cell, placed like the output grid "
                              f"({fmt.shape((ho, wo))})", size=z.title, sub_size=z.text)
     items += [Label(gx + grid_w / 2, gy - (48 if z.slide else 34), f"output column {fmt.ARROW}",
@@ -124,7 +125,7 @@ def plan(spec: FigureSpec, data: Strides) -> Layout:
         width = int(max(side_x + side_w + M, 700, 2 * M + tx.width(call, FONT_SMALL + 1, mono=True)))
         height = int(max(gy + grid_h + 70, side_bottom + 40, gy + 260))
         items += labels + side + [Label(M, height - 18, call, FONT_SMALL + 1, "muted", mono=True, va="center")]
-    width = max(width, int(2 * M + tx.width(items[0].text, z.title, bold=True)))
+    width = max(width, int(2 * M + tx.width(title, z.title, bold=True)))
     return Layout(width, height, items, alt=_alt(cs, tr, data), ss=2, levels=0)
 
 
@@ -177,7 +178,7 @@ def _side(cs, tr, data: Strides, x: float, y: float, z: Sizes) -> tuple[list[Ite
     starts = f"rows {', '.join(map(str, rows))} {fmt.DOT} cols {', '.join(map(str, cols))}"
     items: list[Item] = [Label(x, y, CAPTION, z.text, "muted", va="center"),
                          Label(x, y + z.line, starts, z.text, va="center", key=("starts", ()))]
-    widths = [tx.width(CAPTION, z.text), tx.width(starts, z.text)]
+    widths: list[float] = [tx.width(CAPTION, z.text), tx.width(starts, z.text)]
     never = int((data.counts == 0).sum())
     legend = ([(f"{never} input cell{'s' if never != 1 else ''} never read", "future", "grid", False)] if never
               else []) + [("cells read by that window", "window_fill", "window", False)]
