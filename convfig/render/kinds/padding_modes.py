@@ -38,7 +38,7 @@ TOP = 70
 
 def compute(spec: FigureSpec) -> list[tuple[str, convfig.ConvSpec | None, convfig.Trace | None]]:
     """(mode, ConvSpec, trace) per padding mode; (mode, None, None) when the kernel does not fit ('valid')."""
-    rows = []
+    rows: list[tuple[str, convfig.ConvSpec | None, convfig.Trace | None]] = []
     for mode in MODES:
         try:
             cs = conv_spec({**spec.params, "padding": mode})
