@@ -198,8 +198,8 @@ def test_url_holds_the_layer_and_the_command_reproduces_the_figure(page, server)
     trace = importlib.import_module(KINDS[kind].module).compute(figure)
     _check_drawn(page.evaluate(READ_CELLS), trace.output)
     # a control change rewrites the address; the address alone restores the layer
-    page.fill("#cfp-strides-0", "1")
-    assert "strides=1x2" in page.evaluate("location.hash")
+    page.fill("#cfp-strides-0", "1")        # the address follows a moment after the redraw
+    page.wait_for_function("location.hash.includes('strides=1x2')", timeout=2000)
     page.goto(server + "playground/" + page.evaluate("location.hash"), wait_until="load")
     page.wait_for_selector("#convfig-playground[data-status=ok]")
     assert page.input_value("#cfp-strides-0") == "1" and page.input_value("#cfp-strides-1") == "2"

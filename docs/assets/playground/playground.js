@@ -24,7 +24,12 @@
   const STEP_MS = 700;
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
     "'": "&#39;" }[c]));
-  const num = (v) => (v < 0 ? "\u2212" + -v : String(v));
+  // a number as the figures write it (convfig.render.fmt.num): 3, −1, 0.25 (two decimals at most)
+  function num(v) {
+    let t = Math.abs(v - Math.round(v)) < 1e-9 ? String(Math.round(v)) : v.toFixed(2).replace(/\.?0+$/, "");
+    if (t === "-0") t = "0";
+    return t.replace("-", "\u2212");
+  }
   const tokens = (s) => String(s).trim().toLowerCase().replace(/×/g, "x").split(/[x,\s]+/).filter((t) => t);
   const reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -32,7 +37,6 @@
   let state = null;        // {layer, tr, step, cells...} of the drawn layer
   let timer = null;
   let lastHash = "";
-  let drawn = [];          // the HTML of the figure's sections as last drawn
 
   // ---------------- controls ----------------
   function axisField(key) {
@@ -185,13 +189,27 @@
     raw = r;
     return true;
   }
+  // the address follows the controls a moment after the redraw, not in its frame (a new URL costs Chromium
+  // a few milliseconds of main-thread work, a favicon check among them); typing fast writes it once
+  let hashTimer = null;
   function writeHash() {
-    const h = hashOf(raw);
-    lastHash = h;
-    if (location.hash !== h) history.replaceState(null, "", h);
-    $("cfp-link") && ($("cfp-link").href = h);
+    lastHash = hashOf(raw);
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(flushHash, 120);
   }
+  let urlHash = location.hash;      // the address as last read or written here
+  function flushHash() {
+    clearTimeout(hashTimer);
+    hashTimer = null;
+    if (location.hash !== urlHash) return;       // the reader went to another address: hashchange reads it
+    if (location.hash !== lastHash) history.replaceState(null, "", lastHash);
+    urlHash = lastHash;
+  }
+  window.addEventListener("pagehide", flushHash);
   window.addEventListener("hashchange", () => {
+    clearTimeout(hashTimer);
+    hashTimer = null;
+    urlHash = location.hash;
     if (location.hash === lastHash) return;
     if (readHash()) { syncControls(); update(false); }
   });
@@ -289,30 +307,31 @@
   }
 
   // ---------------- drawing ----------------
-  // One grid panel: SVG graphics (fills, grid lines, hatched padding, the window) under an HTML grid of the
-  // numbers. (Chromium lays out HTML text about 2.5x faster than SVG <text>: this keeps a redraw in a frame.)
+  // One grid panel: SVG graphics (fills, grid lines, hatched padding, the window) under rows of numbers.
+  // The numbers are inline text, one line per grid row, in the monospace code font: each number is an inline
+  // <span> whose side margins make it exactly one cell wide (cfp-l1 ... cfp-l8 by its length in characters),
+  // so a row lays out as one line of text. (Chromium lays this out ~2x faster than a CSS grid of cells and
+  // ~5x faster than SVG <text>: it keeps a redraw of ~1,500 numbers within a frame.)
   function panel(o) {
     const L = o.ticks && o.rows > 1 ? 22 : 0, T = o.ticks ? 16 : 0;
-    const w = o.cols * o.cell, h = o.rows * o.cell, grid = `repeat(${o.cols},${o.cell}px)`;
+    const w = o.cols * o.cell, h = o.rows * o.cell;
     let tick = "";
     if (o.ticks) {
-      tick += `<div class="cfp-tx" style="left:${L}px;grid-template-columns:${grid}">`;
-      for (let c = 0; c < o.cols; c++) tick += `<span>${o.ticks.col(c) ?? ""}</span>`;
-      tick += "</div>";
+      const cols = [];
+      for (let c = 0; c < o.cols; c++) cols.push(String(o.ticks.col(c) ?? ""));
+      tick += `<div class="cfp-tx" style="left:${L}px">${textRow(cols)}</div>`;
       if (o.rows > 1) {
-        tick += `<div class="cfp-ty" style="top:${T}px;width:${L - 5}px;grid-auto-rows:${o.cell}px;` +
-          `line-height:${o.cell}px">`;
-        for (let r = 0; r < o.rows; r++) tick += `<span>${o.ticks.row(r) ?? ""}</span>`;
-        tick += "</div>";
+        const rows = [];
+        for (let r = 0; r < o.rows; r++) rows.push(o.ticks.row(r) ?? "");
+        tick += `<div class="cfp-ty" style="top:${T}px;width:${L - 5}px">${rows.join("\n")}</div>`;
       }
     }
     return `<div class="cfp-panel ${o.cls}"><div class="cfp-cap">${o.title}</div>` +
       `<div class="cfp-box" role="img" aria-label="${esc(o.label)}" style="width:${L + w + 1}px;` +
-      `height:${T + h + 1}px">${tick}<svg class="cfp-svg" style="left:${L}px;top:${T}px" width="${w + 1}" ` +
-      `height="${h + 1}" aria-hidden="true"><g transform="translate(0.5,0.5)">${o.svg}</g></svg>` +
-      `<div class="cfp-nums${o.cell < 28 ? " cfp-tight" : ""}${o.rowsText ? " cfp-rows" : ""}" style="left:${L}px;` +
-      `top:${T}px;--cell:${o.cell}px;grid-template-columns:${grid};grid-auto-rows:${o.cell}px;` +
-      `line-height:${o.cell}px">${o.nums}</div></div></div>`;
+      `height:${T + h + 1}px;--cell:${o.cell}px">${tick}<svg class="cfp-svg" style="left:${L}px;top:${T}px" ` +
+      `width="${w + 1}" height="${h + 1}" aria-hidden="true"><g transform="translate(0.5,0.5)">${o.svg}</g></svg>` +
+      `<div class="cfp-nums${o.cell < 28 ? " cfp-tight" : ""}${o.digits ? " cfp-digits" : ""}" ` +
+      `style="left:${L}px;top:${T}px">${o.nums}</div></div></div>`;
   }
   // one path for the lines of a rows x cols grid
   function gridPath(rows, cols, cell) {
@@ -321,23 +340,110 @@
     for (let c = 0; c <= cols; c++) p += `M${c * cell} 0v${rows * cell}`;
     return `<path class="cfp-grid" d="${p}"/>`;
   }
-  function numSpan(v, attrs) {
-    const t = num(v);
-    return `<span${t.length >= 4 ? ' class="cfp-s"' : ""}${attrs || ""}>${t}</span>`;
+  // one number one cell wide (see panel); attrs: the output cells' data-index and data-value
+  const lenClass = (t) => "cfp-l" + Math.min(t.length, 8);
+  function numSpan(t, attrs, extra) {
+    return `<span class="${lenClass(t)}${extra || ""}"${attrs || ""}>${t}</span>`;
   }
+  function textRow(texts, extra) {
+    let out = "<div>";
+    for (const t of texts) out += numSpan(t, "", extra);
+    return out + "</div>";
+  }
+
+  // The figure has three sections (input, kernels, output). Each has a key (everything but the numbers): when
+  // a redraw keeps a section's key, its numbers change in place (text nodes and data-value: no new elements,
+  // no style work); otherwise the section is built anew from one HTML string.
+  let drawnKeys = [];
+  let drawnNodes = [];      // per section: the nodes that hold its numbers, in document order
+  let drawnValues = null;   // the output's values as drawn (data-value), in document order
+  let outShown = -1;        // the last output step shown (later cells are hidden: cfp-todo)
 
   function draw(layer, tr) {
     const s = layer.spec, d = tr.dims;
     const big = Math.max(d.Wp, d.ow) > 14;
     const cell = big ? 24 : 30, kcell = 26;
     const rank = s.rank;
-    const rowLabel = (before, n) => (r) => (r - before >= 0 && r - before < n ? r - before : null);
-    const html = [];        // the three sections: input, kernels, output
-    // input: one panel per channel (and per padded depth slice in 3D); hatched padding under the real cells
-    let inputs = "";
+    // single digits (the seeded 0-4) are one text line per input row, each digit centred in its cell by the
+    // letter spacing: a few elements instead of one per cell. Other numbers take one span each.
+    let digits = true;
+    for (let q = 0; q < tr.x.length && digits; q++) digits = tr.x[q] >= 0 && tr.x[q] <= 9 && Number.isInteger(tr.x[q]);
+    const sections = [
+      { key: ["in", rank, d.C, d.D, d.H, d.W, d.Dp, d.Hp, d.Wp, d.pd, d.ph, d.pw, cell, digits].join(),
+        texts: () => inputTexts(tr, d, digits), build: () => inputSection(tr, d, cell, digits),
+        nodes: (el) => inputNodes(el, digits) },
+      { key: ["k", rank, d.F, d.cg, d.fg, d.kd, d.kh, d.kw].join(), texts: () => kernelTexts(tr, d),
+        build: () => kernelSection(tr, d, kcell), nodes: (el) => el.querySelectorAll(".cfp-nums span") },
+      { key: ["out", rank, d.F, d.od, d.oh, d.ow, cell].join(), texts: () => outputTexts(tr, d),
+        build: () => outputSection(tr, d, cell), nodes: (el) => el.querySelectorAll("[data-index]"),
+        values: outputValues(tr, d) },
+    ];
+    const fig = $("cfp-figure");
+    timings.html = performance.now();
+    const fresh = fig.children.length !== sections.length || drawnKeys.length !== sections.length;
+    const sameOutput = !fresh && sections[2].key === drawnKeys[2];
+    if (fresh) fig.innerHTML = sections.map((sec) => sec.build()).join("");
+    sections.forEach((sec, i) => {
+      let el = fig.children[i];
+      if (!fresh && sec.key === drawnKeys[i]) {
+        setTexts(drawnNodes[i], sec.texts(), sec.values, drawnValues);
+        if (sec.values) drawnValues = sec.values;
+        return;
+      }
+      if (!fresh) {
+        el.outerHTML = sec.build();
+        el = fig.children[i];
+      }
+      drawnNodes[i] = sec.nodes(el);
+      drawnKeys[i] = sec.key;
+      if (sec.values) drawnValues = sec.values;
+    });
+    timings.dom = performance.now();
+    fig.dataset.rank = String(rank);
     const inPanels = [];
+    for (let c = 0; c < d.C; c++) for (let z = 0; z < d.Dp; z++) inPanels.push({ c, z });
+    const wins = fig.querySelectorAll(".cfp-input-panel .cfp-win");
+    const curs = fig.querySelectorAll(".cfp-output-panel .cfp-cur");
+    const dones = fig.querySelectorAll(".cfp-output-panel .cfp-done");
+    const outCells = drawnNodes[2];
+    const byStep = [];      // output cells in document order: filter, then position (the step) in C order
+    for (let q = 0; q < outCells.length; q++) {
+      const p = q % s.positions;
+      (byStep[p] || (byStep[p] = [])).push(outCells[q]);
+    }
+    // cells updated in place keep the step they showed; new cells all show their value
+    const shown = sameOutput ? outShown : s.positions - 1;
+    state = { layer, tr, d, cell, kcell, wins, curs, dones, inPanels, byStep, step: -1, shown };
+    const scrub = $("cfp-scrub");
+    scrub.max = String(s.positions);
+    setStep(s.positions - 1);
+    timings.step = performance.now();
+  }
+
+  // new numbers into the nodes of a section (a text node takes a whole line of digits, a span one number);
+  // values (the output's): also data-value, where it differs from the value drawn before
+  function setTexts(nodes, texts, values, before) {
+    for (let q = 0; q < nodes.length; q++) {
+      const node = nodes[q], t = texts[q];
+      if (values && !Object.is(values[q], before[q])) node.setAttribute("data-value", String(values[q]));
+      const text = node.nodeType === 3 ? node : node.firstChild;
+      if (text.data === t) continue;
+      if (node !== text && text.data.length !== t.length) node.classList.replace(lenClass(text.data), lenClass(t));
+      text.data = t;
+    }
+  }
+
+  const inputAt = (tr, d, c, z, y, x) => tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c];
+  const realRow = (d, z, y) => z >= d.pd && z < d.pd + d.D && y >= d.ph && y < d.ph + d.H;
+  // input: one panel per channel (and per padded depth slice in 3D); hatched padding under the real cells
+  function inputSection(tr, d, cell, digits) {
+    const rank = tr.spec.rank;
+    const rowLabel = (before, n) => (r) => (r - before >= 0 && r - before < n ? r - before : null);
     const anyPad = d.Dp !== d.D || d.Hp !== d.H || d.Wp !== d.W;
     const inTicks = { row: rowLabel(d.ph, d.H), col: rowLabel(d.pw, d.W) };
+    const zeros = (n) => (n > 0 ? (digits ? `<span class="cfp-p">${"0".repeat(n)}</span>`
+      : numSpan("0", "", " cfp-p").repeat(n)) : "");
+    let inputs = "";
     for (let c = 0; c < d.C; c++) {
       for (let z = 0; z < d.Dp; z++) {
         const realZ = z - d.pd, padSlice = realZ < 0 || realZ >= d.D;
@@ -347,26 +453,50 @@
           svg += (anyPad ? `<rect class="cfp-bg" ${area}/>` : "") + `<rect class="cfp-in" ${area}/>`;
         }
         svg += gridPath(d.Hp, d.Wp, cell) + `<g class="cfp-win"></g>`;
-        // the input's numbers are single digits (0-4): one line of text per row, each digit centred in its
-        // cell by the monospace font's letter spacing (a few elements instead of one per cell)
         let nums = "";
-        const zeros = (n) => (n > 0 ? `<span class="cfp-p">${"0".repeat(n)}</span>` : "");
         for (let y = 0; y < d.Hp; y++) {
-          if (padSlice || y < d.ph || y >= d.ph + d.H) { nums += `<div>${zeros(d.Wp)}</div>`; continue; }
-          let digits = "";
-          for (let x = d.pw; x < d.pw + d.W; x++) digits += tr.padded[((z * d.Hp + y) * d.Wp + x) * d.C + c];
-          nums += `<div>${zeros(d.pw)}${digits}${zeros(d.Wp - d.pw - d.W)}</div>`;
+          if (!realRow(d, z, y)) { nums += `<div>${zeros(d.Wp)}</div>`; continue; }
+          let row = "";
+          for (let x = d.pw; x < d.pw + d.W; x++) {
+            const v = inputAt(tr, d, c, z, y, x);
+            row += digits ? v : numSpan(num(v));
+          }
+          nums += `<div>${zeros(d.pw)}${row}${zeros(d.Wp - d.pw - d.W)}</div>`;
         }
         const title = (d.C > 1 ? `channel ${c}` : "input") + (rank === 3 ? ` · depth ${realZ}${padSlice ? " (padding)" : ""}` : "");
-        inPanels.push({ c, z });
-        inputs += panel({ title, rows: d.Hp, cols: d.Wp, cell, svg, nums, cls: "cfp-input-panel", ticks: inTicks, rowsText: true,
+        inputs += panel({ title, rows: d.Hp, cols: d.Wp, cell, svg, nums, cls: "cfp-input-panel", ticks: inTicks, digits,
           label: `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}` });
       }
     }
-    html.push(section("Input, padded", inputs, anyPad ? "Hatched cells are padding zeros. Numbers above and left " +
-      "count the real input from 0." : "No padding. Numbers above and left count the input from 0."));
-    // kernels: one group per filter, one panel per channel of its group (and per kernel depth in 3D)
-    let kernels = "";
+    return section("Input, padded", inputs, anyPad ? "Hatched cells are padding zeros. Numbers above and left " +
+      "count the real input from 0." : "No padding. Numbers above and left count the input from 0.");
+  }
+  function inputTexts(tr, d, digits) {
+    const out = [];
+    for (let c = 0; c < d.C; c++) for (let z = 0; z < d.Dp; z++) for (let y = 0; y < d.Hp; y++) {
+      if (!realRow(d, z, y)) continue;
+      let row = "";
+      for (let x = d.pw; x < d.pw + d.W; x++) {
+        const v = inputAt(tr, d, c, z, y, x);
+        if (digits) row += v; else out.push(num(v));
+      }
+      if (digits) out.push(row);
+    }
+    return out;
+  }
+  function inputNodes(el, digits) {
+    if (!digits) return el.querySelectorAll(".cfp-nums span:not(.cfp-p)");
+    const out = [];
+    for (const row of el.querySelectorAll(".cfp-nums > div")) {
+      for (const n of row.childNodes) if (n.nodeType === 3) out.push(n);
+    }
+    return out;
+  }
+
+  // kernels: one group per filter, one panel per channel of its group (and per kernel depth in 3D)
+  function kernelSection(tr, d, kcell) {
+    const rank = tr.spec.rank, texts = kernelTexts(tr, d);
+    let kernels = "", at = 0;
     const kSvg = `<rect class="cfp-k" width="${d.kw * kcell}" height="${d.kh * kcell}"/>` + gridPath(d.kh, d.kw, kcell);
     for (let f = 0; f < d.F; f++) {
       let group = "";
@@ -374,7 +504,7 @@
       for (let c = 0; c < d.cg; c++) {
         for (let a = 0; a < d.kd; a++) {
           let nums = "";
-          for (let q = a * d.kh * d.kw; q < (a + 1) * d.kh * d.kw; q++) nums += numSpan(tr.k[(q * d.cg + c) * d.F + f]);
+          for (let y = 0; y < d.kh; y++, at += d.kw) nums += textRow(texts.slice(at, at + d.kw));
           const title = `ch ${c0 + c}` + (rank === 3 ? ` · depth ${a}` : "");
           group += panel({ title, rows: d.kh, cols: d.kw, cell: kcell, svg: kSvg, nums, cls: "cfp-kernel-panel",
             label: `weights of filter ${f} for channel ${c0 + c}` });
@@ -383,10 +513,29 @@
       kernels += `<div class="cfp-filter"><div class="cfp-cap cfp-filter-cap">filter ${f}</div>` +
         `<div class="cfp-row">${group}</div></div>`;
     }
-    html.push(section(d.F > 1 ? "Kernels (one per filter)" : "Kernel", kernels,
-      d.F > 1 || d.C > 1 ? "Each filter has one weight slice per input channel it reads." : ""));
-    // outputs: one panel per filter (and per output depth slice in 3D); each number carries its index and value
-    let outputs = "";
+    return section(d.F > 1 ? "Kernels (one per filter)" : "Kernel", kernels,
+      d.F > 1 || d.C > 1 ? "Each filter has one weight slice per input channel it reads." : "");
+  }
+  function kernelTexts(tr, d) {       // filter, its channels, kernel depth, row, column
+    const out = [], K = d.kd * d.kh * d.kw;
+    for (let f = 0; f < d.F; f++) for (let c = 0; c < d.cg; c++) {
+      for (let q = 0; q < K; q++) out.push(num(tr.k[(q * d.cg + c) * d.F + f]));
+    }
+    return out;
+  }
+
+  // outputs: one panel per filter (and per output depth slice in 3D); each number carries its index and value
+  function outputValues(tr, d) {      // filter, then output position in C order (the document's order)
+    const per = d.od * d.oh * d.ow, out = new Float64Array(per * d.F);
+    for (let f = 0, q = 0; f < d.F; f++) for (let p = 0; p < per; p++, q++) out[q] = tr.output[p * d.F + f];
+    return out;
+  }
+  function outputTexts(tr, d) {
+    return Array.from(outputValues(tr, d), num);
+  }
+  function outputSection(tr, d, cell) {
+    const rank = tr.spec.rank, values = outputValues(tr, d);
+    let outputs = "", q = 0;
     const outSvg = `<path class="cfp-done"/><g class="cfp-cur"></g>` +
       `<rect class="cfp-outline" width="${d.ow * cell}" height="${d.oh * cell}"/>`;
     const outTicks = { row: (r) => r, col: (c) => c };
@@ -394,11 +543,12 @@
       for (let z = 0; z < d.od; z++) {
         let nums = "";
         for (let y = 0; y < d.oh; y++) {
-          for (let x = 0; x < d.ow; x++) {
-            const v = tr.output[((z * d.oh + y) * d.ow + x) * d.F + f];
+          nums += "<div>";
+          for (let x = 0; x < d.ow; x++, q++) {
             const index = (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(",");
-            nums += numSpan(v, ` data-index="${index}" data-value="${v}"`);
+            nums += numSpan(num(values[q]), ` data-index="${index}" data-value="${values[q]}"`);
           }
+          nums += "</div>";
         }
         const title = `filter ${f}` + (rank === 3 ? ` · depth ${z}` : "");
         outputs += panel({ title, rows: d.oh, cols: d.ow, cell, svg: outSvg, nums, cls: "cfp-output-panel",
@@ -406,30 +556,7 @@
           `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}` });
       }
     }
-    html.push(section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, ""));
-    const fig = $("cfp-figure");
-    timings.html = performance.now();
-    // replace only the sections that changed (a new padding or stride often keeps the kernels, for example)
-    if (fig.children.length === html.length && drawn.length === html.length) {
-      html.forEach((h, i) => { if (h !== drawn[i]) fig.children[i].outerHTML = h; });
-    } else fig.innerHTML = html.join("");
-    drawn = html;
-    timings.dom = performance.now();
-    fig.dataset.rank = String(rank);
-    const wins = fig.querySelectorAll(".cfp-input-panel .cfp-win");
-    const curs = fig.querySelectorAll(".cfp-output-panel .cfp-cur");
-    const dones = fig.querySelectorAll(".cfp-output-panel .cfp-done");
-    const byStep = [];      // output cells in document order: filter, then position (the step) in C order
-    const cells = fig.querySelectorAll("[data-index]");
-    for (let q = 0; q < cells.length; q++) {
-      const p = q % s.positions;
-      (byStep[p] || (byStep[p] = [])).push(cells[q]);
-    }
-    state = { layer, tr, d, cell, kcell, wins, curs, dones, inPanels, byStep, step: -1 };
-    const scrub = $("cfp-scrub");
-    scrub.max = String(s.positions);
-    setStep(s.positions - 1);
-    timings.step = performance.now();
+    return section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, "");
   }
   function section(title, body, note) {
     return `<section class="cfp-section"><h2 class="cfp-h">${title}</h2>` +
@@ -451,14 +578,15 @@
     const { d, tr, cell } = state;
     const n = tr.spec.positions;
     i = Math.max(0, Math.min(n - 1, i));
-    const prev = state.step;
     state.step = i;
     const st = E.step(tr, i);
-    // output cells: done up to i, i is "now"
-    const lo = prev < 0 ? 0 : Math.min(prev, i), hi = prev < 0 ? n - 1 : Math.max(prev, i);
-    for (let p = lo; p <= hi; p++) {
+    // output cells: done up to i (i is "now"), hidden after it; only the cells between the old and the new
+    // step change
+    const shown = state.shown;
+    for (let p = Math.min(shown, i) + 1; p <= Math.max(shown, i); p++) {
       for (const t of state.byStep[p] || []) t.classList.toggle("cfp-todo", p > i);
     }
+    state.shown = outShown = i;
     // computed cells as tiles, one path per output slice
     const [oz, oy, ox] = st.pos3;
     state.dones.forEach((g, k) => {
