@@ -205,6 +205,48 @@ def test_url_holds_the_layer_and_the_command_reproduces_the_figure(page, server)
     assert page.input_value("#cfp-strides-0") == "1" and page.input_value("#cfp-strides-1") == "2"
 
 
+PLACES = """() => { const all = document.createElement('style');  // off screen panels are laid out too
+  all.textContent = '#cfp-figure .cfp-box { content-visibility: visible !important; }';
+  document.head.append(all);
+  const out = [...document.querySelectorAll('#cfp-figure .cfp-output-panel')].flatMap((panel) => {
+  const svg = panel.querySelector('.cfp-nums').getBoundingClientRect();     // the grid's top left corner
+  const cell = parseFloat(getComputedStyle(panel.querySelector('.cfp-box')).getPropertyValue('--cell'));
+  return [...panel.querySelectorAll('[data-index]')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return [e.dataset.index, Math.floor((r.left + r.width / 2 - svg.left) / cell),
+            Math.floor((r.top + r.height / 2 - svg.top) / cell)];
+  });
+  });
+  all.remove();
+  return out;
+}"""
+
+
+def test_redraws_in_place_keep_every_cell_right(page, server):
+    """A redraw updates the drawn cells in place (same shape) or reshapes them (another output size): after
+    each change every output cell holds the engine's value and sits in its own grid square."""
+    base = {"input": "16x16", "kernel": "3", "strides": "1", "dilation": "1", "padding": "same", "channels": "3",
+            "filters": "4", "groups": "1", "seed": "0"}
+    page.goto(server + "playground/#" + "&".join(f"{k}={v}" for k, v in base.items()), wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    changes = [("seed", "7"), ("padding", "valid"), ("kernel", "2x3"), ("strides", "1x2"), ("seed", "8"),
+               ("padding", "same"), ("strides", "1"), ("kernel", "3"), ("filters", "2"), ("input", "9x12"),
+               ("input", "9x13"), ("seed", "9")]
+    raw = dict(base)
+    for step, (key, value) in enumerate(changes):
+        if step % 3 == 1:
+            page.focus("#cfp-figure")
+            page.keyboard.press("Home")           # hide most cells: a redraw must show them all again
+        raw[key] = value
+        _set_controls(page, raw)
+        assert page.get_attribute("#convfig-playground", "data-status") == "ok", (key, value)
+        _, y = _expected(raw)
+        _check_drawn(page.evaluate(READ_CELLS), y)
+        for index, col, row in page.evaluate(PLACES):
+            *pos, _ = (int(v) for v in index.split(","))
+            assert (row, col) == (pos[-2], pos[-1]), (key, value, index, row, col)
+
+
 REFUSED = [
     "input=9x9&kernel=3&strides=2&dilation=2",
     "input=9x9&padding=causal",

@@ -312,19 +312,18 @@
   // <span> whose side margins make it exactly one cell wide (cfp-l1 ... cfp-l8 by its length in characters),
   // so a row lays out as one line of text. (Chromium lays this out ~2x faster than a CSS grid of cells and
   // ~5x faster than SVG <text>: it keeps a redraw of ~1,500 numbers within a frame.)
+  // a panel's left and top margins (row and column numbers) and its grid's size
+  function geometry(o) {
+    return { L: o.ticks && o.rows > 1 ? 22 : 0, T: o.ticks ? 16 : 0, w: o.cols * o.cell, h: o.rows * o.cell };
+  }
+  const colTicks = (o) => textRow(Array.from({ length: o.cols }, (_, c) => String(o.ticks.col(c) ?? "")));
+  const rowTicks = (o) => Array.from({ length: o.rows }, (_, r) => o.ticks.row(r) ?? "").join("\n");
   function panel(o) {
-    const L = o.ticks && o.rows > 1 ? 22 : 0, T = o.ticks ? 16 : 0;
-    const w = o.cols * o.cell, h = o.rows * o.cell;
+    const { L, T, w, h } = geometry(o);
     let tick = "";
     if (o.ticks) {
-      const cols = [];
-      for (let c = 0; c < o.cols; c++) cols.push(String(o.ticks.col(c) ?? ""));
-      tick += `<div class="cfp-tx" style="left:${L}px">${textRow(cols)}</div>`;
-      if (o.rows > 1) {
-        const rows = [];
-        for (let r = 0; r < o.rows; r++) rows.push(o.ticks.row(r) ?? "");
-        tick += `<div class="cfp-ty" style="top:${T}px;width:${L - 5}px">${rows.join("\n")}</div>`;
-      }
+      tick += `<div class="cfp-tx" style="left:${L}px">${colTicks(o)}</div>`;
+      if (o.rows > 1) tick += `<div class="cfp-ty" style="top:${T}px;width:${L - 5}px">${rowTicks(o)}</div>`;
     }
     return `<div class="cfp-panel ${o.cls}"><div class="cfp-cap">${o.title}</div>` +
       `<div class="cfp-box" role="img" aria-label="${esc(o.label)}" style="width:${L + w + 1}px;` +
@@ -355,6 +354,7 @@
   // a redraw keeps a section's key, its numbers change in place (text nodes and data-value: no new elements,
   // no style work); otherwise the section is built anew from one HTML string.
   let drawnKeys = [];
+  let drawnFrames = [];     // per section: its key without the sizes it can change in place (reshape)
   let drawnNodes = [];      // per section: the nodes that hold its numbers, in document order
   let drawnValues = null;   // the output's values as drawn (data-value), in document order
   let outShown = -1;        // the last output step shown (later cells are hidden: cfp-todo)
@@ -374,28 +374,32 @@
         nodes: (el) => inputNodes(el, digits) },
       { key: ["k", rank, d.F, d.cg, d.fg, d.kd, d.kh, d.kw].join(), texts: () => kernelTexts(tr, d),
         build: () => kernelSection(tr, d, kcell), nodes: (el) => el.querySelectorAll(".cfp-nums span") },
-      { key: ["out", rank, d.F, d.od, d.oh, d.ow, cell].join(), texts: () => outputTexts(tr, d),
-        build: () => outputSection(tr, d, cell), nodes: (el) => el.querySelectorAll("[data-index]"),
+      { key: ["out", rank, d.F, d.od, d.oh, d.ow, cell].join(), frame: ["out", rank, d.F, d.od, d.oh > 1, cell].join(),
+        texts: () => outputTexts(tr, d), build: () => outputSection(tr, d, cell),
+        reshape: (el) => reshapeOutput(el, tr, d, cell), nodes: (el) => el.querySelectorAll("[data-index]"),
         values: outputValues(tr, d) },
     ];
     const fig = $("cfp-figure");
     timings.html = performance.now();
     const fresh = fig.children.length !== sections.length || drawnKeys.length !== sections.length;
     const sameOutput = !fresh && sections[2].key === drawnKeys[2];
-    if (fresh) fig.innerHTML = sections.map((sec) => sec.build()).join("");
+    // each section sits in its own slot: a section built anew is the only child replaced in its slot, so the
+    // style of its neighbours (and their ~1,000 cells) is not recomputed for sibling selectors
+    if (fresh) fig.innerHTML = sections.map((sec) => `<div class="cfp-slot">${sec.build()}</div>`).join("");
     sections.forEach((sec, i) => {
       let el = fig.children[i];
-      if (!fresh && sec.key === drawnKeys[i]) {
+      if (!fresh && sec.key === drawnKeys[i]) {                    // same shape: new numbers only
         setTexts(drawnNodes[i], sec.texts(), sec.values, drawnValues);
-        if (sec.values) drawnValues = sec.values;
-        return;
+      } else if (!fresh && sec.reshape && sec.frame === drawnFrames[i]) {    // same panels, other sizes
+        sec.reshape(el);
+        drawnNodes[i] = sec.nodes(el);
+        setTexts(drawnNodes[i], sec.texts(), sec.values, []);
+      } else {                                                     // built anew
+        if (!fresh) el.innerHTML = sec.build();
+        drawnNodes[i] = sec.nodes(el);
       }
-      if (!fresh) {
-        el.outerHTML = sec.build();
-        el = fig.children[i];
-      }
-      drawnNodes[i] = sec.nodes(el);
       drawnKeys[i] = sec.key;
+      drawnFrames[i] = sec.frame;
       if (sec.values) drawnValues = sec.values;
     });
     timings.dom = performance.now();
@@ -533,30 +537,71 @@
   function outputTexts(tr, d) {
     return Array.from(outputValues(tr, d), num);
   }
+  const outTicks = { row: (r) => r, col: (c) => c };
+  function outputPanel(d, rank, f, z, cell) {       // everything of an output panel but its numbers
+    const title = `filter ${f}` + (rank === 3 ? ` · depth ${z}` : "");
+    return { title, rows: d.oh, cols: d.ow, cell, cls: "cfp-output-panel", ticks: outTicks,
+      label: `output of filter ${f}` + (rank === 3 ? `, depth ${z}` : "") +
+        `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}`,
+      svg: `<path class="cfp-done"/><g class="cfp-cur"></g>` +
+        `<rect class="cfp-outline" width="${d.ow * cell}" height="${d.oh * cell}"/>` };
+  }
+  // output cells (x0 <= x < x1) of one row of one panel: each carries its index and its value
+  function outputCells(values, d, rank, f, z, y, x0, x1) {
+    let out = "";
+    for (let x = x0; x < x1; x++) {
+      const q = ((f * d.od + z) * d.oh + y) * d.ow + x;
+      const index = (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(",");
+      out += numSpan(num(values[q]), ` data-index="${index}" data-value="${values[q]}"`);
+    }
+    return out;
+  }
   function outputSection(tr, d, cell) {
     const rank = tr.spec.rank, values = outputValues(tr, d);
-    let outputs = "", q = 0;
-    const outSvg = `<path class="cfp-done"/><g class="cfp-cur"></g>` +
-      `<rect class="cfp-outline" width="${d.ow * cell}" height="${d.oh * cell}"/>`;
-    const outTicks = { row: (r) => r, col: (c) => c };
+    let outputs = "";
     for (let f = 0; f < d.F; f++) {
       for (let z = 0; z < d.od; z++) {
         let nums = "";
-        for (let y = 0; y < d.oh; y++) {
-          nums += "<div>";
-          for (let x = 0; x < d.ow; x++, q++) {
-            const index = (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(",");
-            nums += numSpan(num(values[q]), ` data-index="${index}" data-value="${values[q]}"`);
-          }
-          nums += "</div>";
-        }
-        const title = `filter ${f}` + (rank === 3 ? ` · depth ${z}` : "");
-        outputs += panel({ title, rows: d.oh, cols: d.ow, cell, svg: outSvg, nums, cls: "cfp-output-panel",
-          ticks: outTicks, label: `output of filter ${f}` + (rank === 3 ? `, depth ${z}` : "") +
-          `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}` });
+        for (let y = 0; y < d.oh; y++) nums += `<div>${outputCells(values, d, rank, f, z, y, 0, d.ow)}</div>`;
+        outputs += panel(Object.assign(outputPanel(d, rank, f, z, cell), { nums }));
       }
     }
     return section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, "");
+  }
+  // the same panels for another output size: sizes, ticks and outline change, rows and cells are added or
+  // removed at the ends, and the cells that stay keep their element (and their index); setTexts then writes
+  // the numbers. Cheaper than new elements for every cell.
+  function reshapeOutput(el, tr, d, cell) {
+    const rank = tr.spec.rank, values = outputValues(tr, d), panels = el.querySelectorAll(".cfp-output-panel");
+    let k = 0;
+    for (let f = 0; f < d.F; f++) {
+      for (let z = 0; z < d.od; z++) {
+        const o = outputPanel(d, rank, f, z, cell), { L, T, w, h } = geometry(o);
+        const box = panels[k++].querySelector(".cfp-box"), svg = box.querySelector("svg");
+        box.style.width = `${L + w + 1}px`;
+        box.style.height = `${T + h + 1}px`;
+        box.setAttribute("aria-label", o.label);
+        svg.setAttribute("width", w + 1);
+        svg.setAttribute("height", h + 1);
+        const outline = svg.querySelector(".cfp-outline");
+        outline.setAttribute("width", w);
+        outline.setAttribute("height", h);
+        box.querySelector(".cfp-tx").innerHTML = colTicks(o);
+        if (o.rows > 1) box.querySelector(".cfp-ty").textContent = rowTicks(o);
+        const nums = box.querySelector(".cfp-nums"), rows = nums.children;
+        while (rows.length > d.oh) nums.lastElementChild.remove();
+        for (let y = 0; y < rows.length; y++) {
+          const row = rows[y];
+          while (row.children.length > d.ow) row.lastElementChild.remove();
+          const n = row.children.length;
+          if (n < d.ow) row.insertAdjacentHTML("beforeend", outputCells(values, d, rank, f, z, y, n, d.ow));
+        }
+        let more = "";
+        for (let y = rows.length; y < d.oh; y++) more += `<div>${outputCells(values, d, rank, f, z, y, 0, d.ow)}</div>`;
+        if (more) nums.insertAdjacentHTML("beforeend", more);
+      }
+    }
+    for (const c of el.querySelectorAll(".cfp-todo")) c.classList.remove("cfp-todo");
   }
   function section(title, body, note) {
     return `<section class="cfp-section"><h2 class="cfp-h">${title}</h2>` +
