@@ -24,7 +24,7 @@ import convfig
 from convfig.compute import seeded
 
 ROOT = Path(__file__).resolve().parents[1]
-PARITY_COUNT = 2000
+PARITY_COUNT = 2400          # a third of them with your own numbers
 PAGE_SPECS = 20
 CAPS = {1: 64, 2: 32, 3: 8}
 PADDING_CHOICES = ("valid", "same", "causal", "full", "1", "2")
@@ -72,6 +72,14 @@ def test_parity_with_the_python_engine(engine_page):
     assert sum(int(r.get("groups", 1)) > 1 for r, _ in ok) >= 50
     assert sum(max(a["pads"][i][0] != a["pads"][i][1] for i in range(len(a["pads"]))) for _, a in ok) >= 100
     assert sum("dilation_rate" in a["keras"] for _, a in ok) >= 50
+    mine = [(r, a) for r, a in zip(raws, py) if set(r) & {"values", "kernel_values", "bias"}]
+    assert sum("error" not in a for _, a in mine) >= 200                    # your own numbers, drawn
+    assert sum("error" not in a and "." in r.get("values", "") for r, a in mine) >= 20
+    assert sum("error" not in a and any(b for b in a["b"]) for _, a in mine) >= 30
+    assert sum("error" not in a and r.get("kernel_values", "0")[0].isalpha() for r, a in mine) >= 10
+    for rule in ("is not a number", "numbers but", "has rows of", "is 3 wide on every axis", "is not a finite",
+                 "is too large", "give the numbers for this"):
+        assert sum(rule in a.get("error", "") for _, a in mine) >= 3, rule
     errors = [a["error"] for a in py if "error" in a]
     for rule in ("together with dilation_rate", "only for rank-1", "must be divisible by groups",
                  "is larger than the padded input", "got '", "seed: must be between"):

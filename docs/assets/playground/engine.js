@@ -41,8 +41,10 @@
   // ---- the parameter table (convfig.params.PARAMS, the conv layer's keys) ----
   const CONV_KEYS = ["input", "channels", "filters", "kernel", "strides", "padding", "dilation", "groups"];
   const KEYS = CONV_KEYS.concat(["seed"]);
+  const NUMBER_KEYS = ["values", "kernel_values", "bias"];      // your own numbers (convfig.numbers)
   const FLAGS = { input: "--input", channels: "--channels", filters: "--filters", kernel: "--kernel",
-    strides: "--strides", padding: "--padding", dilation: "--dilation", groups: "--groups", seed: "--seed" };
+    strides: "--strides", padding: "--padding", dilation: "--dilation", groups: "--groups", seed: "--seed",
+    values: "--values", kernel_values: "--kernel-values", bias: "--bias" };
   const DEFAULTS = { input: "5x5", channels: "1", filters: "1", kernel: "3", strides: "1", padding: "valid",
     dilation: "1", groups: "1", seed: "0" };
   const AXIS_MIN = { kernel: 1, strides: 1, dilation: 1 };
@@ -157,6 +159,127 @@
     return p;
   }
 
+  // ---- your own numbers (convfig.numbers): values, kernel_values, bias ----
+  const NAMED_KERNELS = {
+    identity: [[0, 0, 0], [0, 1, 0], [0, 0, 0]], "sobel-x": [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]],
+    "sobel-y": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
+    blur: [[1 / 16, 2 / 16, 1 / 16], [2 / 16, 4 / 16, 2 / 16], [1 / 16, 2 / 16, 1 / 16]],
+    sharpen: [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], laplacian: [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+  };
+  const NAMED_KERNELS_1D = { identity: [0, 1, 0], "sobel-x": [-1, 0, 1], blur: [0.25, 0.5, 0.25],
+    sharpen: [-1, 3, -1], laplacian: [1, -2, 1] };
+  const MAX_NUMBERS = 100000;
+
+  // str() of the number convfig.numbers keeps (an int when whole, else Python's shortest float repr)
+  function pyNum(v) {
+    if (Number.isInteger(v)) return String(v === 0 ? 0 : v);
+    const [mant, e] = v.toExponential().split("e"), exp = Number(e);
+    if (exp >= -4 && exp < 16) return String(v);
+    return `${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  // convfig.params.ParamError(sentence=True) from a NumbersError: "values '1,a' is not a number"
+  function numbersError(key, value, rule) {
+    let text = value;
+    if (Array.isArray(value)) text = value.slice(0, 6).map(pyNum).join(",") + (value.length > 6 ? ",…" : "");
+    return new ConvfigError(`${key} ${shown(text)} ${rule.replace("{input}", "input")}`);
+  }
+  // Python's float() of one token: digits with single underscores between them, a point, an exponent
+  const FLOAT_TEXT = /^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+  const SPECIAL_FLOAT = /^[+-]?(?:inf|infinity|nan)$/i;
+  function number(key, text) {
+    let v;
+    if (FLOAT_TEXT.test(text)) v = Number(text.replace(/_/g, ""));
+    else if (SPECIAL_FLOAT.test(text)) v = NaN;
+    else {
+      const named = key === "kernel_values" ? ` nor a named kernel (${Object.keys(NAMED_KERNELS).join(", ")})` : "";
+      throw numbersError(key, text, `is ${named ? "neither" : "not"} a number${named}`);
+    }
+    if (!Number.isFinite(v)) throw numbersError(key, text, "is not a finite number");
+    if (Math.abs(v) > 1e6) throw numbersError(key, text, "is too large for a figure (at most 1e6 in size)");
+    return v === 0 ? 0 : v;
+  }
+  // numbers.parse_numbers: raw text -> [flat numbers or a kernel name, the row length when rows were given]
+  function parseNumbers(key, raw) {
+    const text = String(raw);
+    const s = text.trim();
+    if (key === "kernel_values" && s.toLowerCase() in NAMED_KERNELS) return [s.toLowerCase(), null];
+    if (/\.(npy|csv)$/i.test(s)) {
+      throw numbersError(key, text, "is a file: the playground takes the numbers themselves (write them like " +
+        "0,1,2;3,4,5)");
+    }
+    const rows = s.split(/[;\n]/).filter((r) => r.trim()).map((r) => r.trim().split(/[,\sx×]+/).filter((t) => t));
+    if (!rows.length || !rows.some((r) => r.length)) {
+      const hint = key === "kernel_values" ? `; or a name: ${Object.keys(NAMED_KERNELS).join(", ")}` : "";
+      throw numbersError(key, text, `gives no numbers (write them like 0,1,2;3,4,5${hint})`);
+    }
+    const flat = [];
+    for (const row of rows) for (const t of row) flat.push(number(key, t));
+    if (flat.length > MAX_NUMBERS) throw numbersError(key, flat, `are more than ${MAX_NUMBERS}`);
+    const lengths = new Set(rows.map((r) => r.length));
+    if (rows.length > 1 && lengths.size > 1) {
+      throw numbersError(key, text, `has rows of different lengths (${rows.map((r) => r.length).join(", ")})`);
+    }
+    return [flat, rows.length > 1 ? rows[0].length : null];
+  }
+  const shapeWords = (shape) => shape.join("x");
+  // numbers._fit: one number fills every cell; otherwise the count (and the row length) must match
+  function fit(key, [flat, row], shape, why) {
+    const need = shape.reduce((a, b) => a * b, 1);
+    if (flat.length === 1) return Array(need).fill(flat[0]);
+    if (flat.length !== need) {
+      throw numbersError(key, flat, `gives ${flat.length} numbers but ${why} needs ${need} (${shapeWords(shape)})`);
+    }
+    if (row !== null && row !== shape[shape.length - 1]) {
+      throw numbersError(key, flat, `has rows of ${row} numbers but ${why} needs rows of ${shape[shape.length - 1]} ` +
+        `(shape ${shapeWords(shape)})`);
+    }
+    return flat;
+  }
+  // numbers._named: a named 3x3 (or 3-tap) kernel for every channel and filter
+  function namedKernel(name, rank, kernel, cg, filters) {
+    if (rank === 3 || (rank === 1 && !(name in NAMED_KERNELS_1D))) {
+      throw numbersError("kernel_values", name, `is a ${name === "sobel-y" ? "2D" : "1D/2D"} kernel; give the ` +
+        `numbers for this ${rank}D kernel`);
+    }
+    if (kernel.some((k) => k !== 3)) {
+      throw numbersError("kernel_values", name, `is 3 wide on every axis but kernel is ${shapeWords(kernel)}`);
+    }
+    const base = rank === 2 ? NAMED_KERNELS[name].flat() : NAMED_KERNELS_1D[name];
+    const out = [];
+    for (const w of base) for (let i = 0; i < cg * filters; i++) out.push(w);
+    return out;
+  }
+  // numbers.check_numbers: the given numbers against the layer's shapes -> {key: flat numbers (filled)}
+  function checkNumbers(p, parsed) {
+    const inp = p.input, ch = p.channels, f = p.filters, kernel = p.kernel;
+    const cg = Math.max(1, Math.floor(ch / Math.max(1, p.groups)));
+    const one = cg === 1 && f === 1;
+    const shapes = {
+      values: [ch > 1 ? inp.concat([ch]) : inp, `{input} ${shapeWords(inp)}` + (ch > 1 ? ` with ${ch} channels` : "")],
+      kernel_values: [one ? kernel : kernel.concat([cg, f]),
+        `kernel ${shapeWords(kernel)}` + (one ? "" : ` x ${cg} channels x ${f} filters`)],
+      bias: [[f], `filters=${f}`],
+    };
+    const out = {};
+    for (const key of NUMBER_KEYS) {
+      if (!parsed[key]) continue;
+      const [got, row] = parsed[key];
+      out[key] = typeof got === "string" ? namedKernel(got, inp.length, kernel, cg, f) : fit(key, [got, row], ...shapes[key]);
+    }
+    return out;
+  }
+  // the CLI text of given numbers: the name, or rows split by ';' (as given), numbers by ','
+  function numbersText([got, row]) {
+    if (typeof got === "string") return got;
+    const words = got.map(pyNum);
+    if (row === null) return words.join(",");
+    const rows = [];
+    for (let i = 0; i < words.length; i += row) rows.push(words.slice(i, i + row).join(","));
+    return rows.join(";");
+  }
+  // shlex.quote: a word the shell reads as it is
+  const shellQuote = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : "'" + w.replace(/'/g, "'\"'\"'") + "'");
+
   // ---- arithmetic (convfig.arithmetic) ----
   const effectiveKernel = (k, d) => (k - 1) * d + 1;
   function paddingAmounts(n, k, s, d, padding) {
@@ -247,7 +370,7 @@
   }
 
   // the `convfig gif` command for parsed params (params.cli_words: defaults left out, one int when equal)
-  function command(p) {
+  function command(p, parsed) {
     const words = ["convfig", "gif"];
     for (const key of KEYS) {
       const v = p[key];
@@ -259,6 +382,7 @@
       if (key !== "input" && text === DEFAULTS[key]) continue;
       words.push(FLAGS[key], text);
     }
+    for (const key of NUMBER_KEYS) if (parsed && parsed[key]) words.push(FLAGS[key], shellQuote(numbersText(parsed[key])));
     return words.concat(["-o", "conv.gif"]).join(" ");
   }
 
@@ -280,16 +404,20 @@
   const as3 = (t, fill) => Array(3 - t.length).fill(fill).concat(t);
 
   // compute.example: input (*spatial, channels) in [0, 4], then kernel (*k, channels // groups, filters) in [-1, 1]
-  function example(spec, seed) {
+  // given: the layer's own numbers (checkNumbers), each replacing the seed's; the bias is 0 unless given
+  function example(spec, seed, given) {
     const nx = prod(spec.input) * spec.channels;
     const cg = spec.channels / spec.groups;
-    const x = integers(seed, 0, 4, nx, 0);
-    const k = integers(seed, -1, 1, prod(spec.kernel) * cg * spec.filters, nx);
-    return { x, k };
+    const g = given || {};
+    const x = g.values ? Float64Array.from(g.values) : integers(seed, 0, 4, nx, 0);
+    const k = g.kernel_values ? Float64Array.from(g.kernel_values)
+      : integers(seed, -1, 1, prod(spec.kernel) * cg * spec.filters, nx);
+    const b = g.bias ? Float64Array.from(g.bias) : new Float64Array(spec.filters);
+    return { x, k, b };
   }
 
   // the convolution with every window (compute.trace): padded input, output, and what step i reads
-  function trace(spec, x, k) {
+  function trace(spec, x, k, b) {
     const C = spec.channels, F = spec.filters, G = spec.groups, cg = C / G, fg = F / G;
     const [D, H, W] = as3(spec.input, 1), [Dp, Hp, Wp] = as3(spec.padded, 1);
     const [pd, ph, pw] = as3(spec.pads.map((p) => p[0]), 0);
@@ -318,10 +446,10 @@
           const at = base + taps[q] + c0, kat = (q * cg) * F + f;
           for (let c = 0; c < cg; c++) sum += padded[at + c] * k[kat + c * F];
         }
-        output[pos * F + f] = sum;
+        output[pos * F + f] = b ? sum + b[f] : sum;
       }
     }
-    return { spec, x, k, padded, output, dims: { D, H, W, Dp, Hp, Wp, pd, ph, pw, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, C, F, cg, fg, K } };
+    return { spec, x, k, b: b || new Float64Array(F), padded, output, dims: { D, H, W, Dp, Hp, Wp, pd, ph, pw, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, C, F, cg, fg, K } };
   }
 
   // what step i (C order of output positions) reads: output position, window start and taps (padded coords)
@@ -379,13 +507,20 @@
   }
 
   // everything the page and the parity test need for raw (URL-style) values; throws ConvfigError
+  // (the CLI's order: the conv parameters, the seed, the numbers' syntax, their shapes, then Keras's rules)
   function layer(raw) {
     const p = parseParams(raw);
+    const parsed = {};
+    for (const key of NUMBER_KEYS) {
+      if (raw[key] !== undefined && raw[key] !== null) parsed[key] = parseNumbers(key, raw[key]);
+    }
+    const given = checkNumbers(p, parsed);
     const spec = makeSpec(p);
-    return { params: p, spec, command: command(p) };
+    return { params: p, spec, given, parsed, command: command(p, parsed) };
   }
 
-  root.ConvfigEngine = { ConvfigError, CONV_KEYS, KEYS, DEFAULTS, FLAGS, MAX_SEED, pyRepr, parseParams, makeSpec,
+  root.ConvfigEngine = { ConvfigError, CONV_KEYS, KEYS, NUMBER_KEYS, DEFAULTS, FLAGS, MAX_SEED, pyRepr, pyNum, parseParams,
+    makeSpec, parseNumbers, checkNumbers, numbersText,
     layer, command, checkBudget, gifMayRefuse, LIMITS, word, integers, example, trace, step, paddingAmounts, effectiveKernel, as3, prod };
   if (typeof module !== "undefined" && module.exports) module.exports = root.ConvfigEngine;
 })(typeof self !== "undefined" ? self : this);
