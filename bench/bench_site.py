@@ -1,4 +1,5 @@
-"""Site benchmarks, side by side in one run: MkDocs cold build (empty figure cache), warm rebuild, the same
+"""Site benchmarks, side by side in one run: MkDocs cold build (empty figure cache), the slide pack step that
+`make site` runs after it (cold, then warm), warm rebuild, the same
 site without the plugin, Zensical cold (empty page cache, warm figure cache) and warm, the time from
 editing one fence under `mkdocs serve` to the page served with the new figure, and the memory peak of a
 cold build (resident memory of the build and its render workers, summed, sampled every 50 ms).
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -109,8 +111,17 @@ def _get(url: str) -> str | None:
         return None
 
 
+def _get_bytes(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.read() or None
+    except OSError:
+        return None
+
+
 def _serve_edit(project: Path, cache: Path) -> float:
-    """Seconds from saving a page with one fence changed to the served page showing the new figure."""
+    """Seconds from saving a page with one fence changed to the served page showing the new figure (the
+    page names it and every image file of it is served)."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
                             env=_env(cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -130,7 +141,8 @@ def _serve_edit(project: Path, cache: Path) -> float:
         page.write_text(new)
         while time.perf_counter() - t0 < 120:
             html = _get(url)
-            if html and html != before and f"seed{seed}" in html:
+            srcs = re.findall(rf'src="([^"]*seed{seed}[^"]*)"', html or "")
+            if html and html != before and srcs and all(_get_bytes(urllib.parse.urljoin(url, s)) for s in srcs):
                 return time.perf_counter() - t0
             time.sleep(0.05)
         return float("nan")
@@ -149,6 +161,11 @@ def bench_site() -> list[tuple]:
         project, cache = Path(tmp) / "project", Path(tmp) / "cache"
         _copy_project(project)
         cold, peak = _mkdocs(project, cache)
+        (project / "site-mkdocs" / "downloads").mkdir()
+        pack_args = [sys.executable, "-m", "convfig", "slide-pack", "--docs", "docs", "-o",
+                     "site-mkdocs/downloads/convfig-slide-pack.zip"]
+        pack_cold, pack_peak = _run(pack_args, project, cache)
+        pack_warm = _run(pack_args, project, cache)[0]
         warm = min(_mkdocs(project, cache)[0] for _ in range(3))
         plain = project / "mkdocs-nofigures.yml"
         text = (project / "mkdocs.yml").read_text()
@@ -167,6 +184,9 @@ def bench_site() -> list[tuple]:
          f"goal <= {COLD_GOAL_S:g} s -> {_verdict(cold <= COLD_GOAL_S)}"),
         ("mkdocs build memory peak (build + workers)", gib, "GiB",
          f"goal <= {MEMORY_GOAL_GIB:g} GiB -> {_verdict(gib <= MEMORY_GOAL_GIB)}"),
+        ("slide pack, its own step (convfig slide-pack --docs)", pack_cold, "s",
+         f"after the cold build: every animation drawn again at 1920x1080, GIF + MP4; memory peak "
+         f"{pack_peak / 2**30:.2f} GiB; from the warm cache {pack_warm:.2f} s"),
         ("mkdocs rebuild, nothing changed", warm, "s",
          f"goal <= no-plugin + {WARM_EXTRA_S:g} = {bare + WARM_EXTRA_S:.2f} s -> "
          f"{_verdict(warm <= bare + WARM_EXTRA_S)} (+{warm - bare:.2f} s)"),

@@ -172,13 +172,17 @@ def _get(url: str) -> str:
 
 
 def test_serve_renders_only_the_figure_whose_fence_changed(tmp_path):
+    """Under serve an edit renders only the edited figure (both themes), and one save is one rebuild: the
+    plugin's native watch of the docs folder replaces MkDocs's 0.5 s poller there (no second build)."""
     a = "```convfig\nkind: conv1d\ninput: 5\nkernel: 3\ncaption: a\n```\n"
     b = "```convfig\nkind: conv1d\ninput: 6\nkernel: 2\ncaption: b\n```\n"
     site = project(tmp_path, {"index.md": f"# T\n\n{a}\n{b}"})
     cache = site / ".cache" / "convfig"
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=site, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=site,
+                                env=ENV, stdout=subprocess.DEVNULL, stderr=err)
     try:
         url = f"http://127.0.0.1:{port}/"
         deadline = time.time() + 180
@@ -193,6 +197,8 @@ def test_serve_renders_only_the_figure_whose_fence_changed(tmp_path):
         assert "conv1d-i7" in _get(url), "the edited figure never reached the served page"
         new = {p.name for p in cache.glob("*.json")} - before
         assert len(new) == 2, new                   # only the edited figure, in both themes
+        time.sleep(1.5)                             # three poll intervals: a second build would have started
+        assert log.read_text().count("Building documentation") == 2, log.read_text()[-2000:]
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -51,6 +54,37 @@ class _Linked(File):
         link_or_copy(Path(self.abs_src_path or ""), Path(self.abs_dest_path))
 
 
+def _warm_up() -> None:
+    """Draw and encode a small figure once (imports, fonts, glyphs), so the first edit under serve renders
+    at the speed of the next ones; nothing is written."""
+    from convfig.render.encode import encode, encode_frame_pngs
+    from convfig.render.registry import make_spec, render
+
+    for theme in ("light", "dark"):
+        rendered = render(make_spec("conv2d", {"input": "4x4", "kernel": 3, "padding": "same"}, theme))
+        encode(rendered)
+        encode_frame_pngs(rendered)
+
+
+class _Templates(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory between the rebuilds of one ``mkdocs serve`` (MkDocs makes
+    a new Jinja environment per build and would compile every template again; Jinja checks each
+    template's source checksum, so an edited template is compiled afresh)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = _Templates()
+
+
 class _Pending(File):
     """The slide pack of ``slide_pack: separate`` before `convfig slide-pack --docs` has built it: the link
     is valid, the file comes when that command writes it into the site."""
@@ -65,6 +99,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         self.site: FigureSite | None = None
         self.ext: ConvfigExtension | None = None
         self.serving = False
+        self.observer: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -133,6 +168,49 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
             wanted[SITE_PATH] = path
             return None
         return SITE_PATH
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        """MkDocs polls the docs folder every 0.5 s; a native watch (inotify on Linux) wakes its own rebuild
+        loop as soon as a page is saved, and replaces the poller for the docs folder. Only where the server
+        has that loop (MkDocs 1.5-1.6) and watchdog a native observer; otherwise MkDocs's polling stays."""
+        cond = getattr(server, "_rebuild_cond", None)
+        if cond is None or not hasattr(server, "_want_rebuild"):
+            return server
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        if Observer is PollingObserver:
+            return server
+
+        def wake(event: Any) -> None:
+            if not event.is_directory and event.event_type in ("created", "modified", "moved", "deleted"):
+                with cond:       # (inotify also reports reads: opened / closed_no_write, the build's own)
+                    server._want_rebuild = True
+                    cond.notify_all()
+
+        threading.Thread(target=_warm_up, daemon=True).start()
+        handler = FileSystemEventHandler()
+        handler.on_any_event = wake  # type: ignore[method-assign]
+        self.observer = Observer()
+        self.observer.schedule(handler, str(config.docs_dir), recursive=True)
+        self.observer.daemon = True
+        self.observer.start()
+        try:                  # one watcher for the docs: MkDocs's poller would start a second, needless build
+            server.unwatch(str(config.docs_dir))
+        except (KeyError, AttributeError):
+            pass
+        return server
+
+    def on_shutdown(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer = None
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = TEMPLATES
+        return env
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if self.site is not None:

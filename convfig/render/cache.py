@@ -81,7 +81,12 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
 
 def link_or_copy(source: Path, target: Path) -> None:
     """Put ``source`` at ``target`` as a hard link (no second copy of the bytes), or copy it when the
-    file system cannot link; never leaves a partial file."""
+    file system cannot link; never leaves a partial file. A target that is already that link is left be."""
+    try:
+        if os.path.samefile(source, target):
+            return
+    except OSError:
+        pass
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

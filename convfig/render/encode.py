@@ -52,10 +52,13 @@ class Palette:
         samples = _samples(frames)
         first = _codes(samples[0]).ravel()
         seen = np.zeros(1 << 24, np.uint8)            # calloc'd: only touched pages cost memory
-        seen[first] = 1
-        for smp in samples[1:]:
-            seen[_codes(smp).ravel()] = 1
-        uniq = np.flatnonzero(seen).astype(np.uint32)
+        blocks = np.zeros(1 << 12, bool)              # which 4096-colour blocks hold a colour
+        for codes in (first, *(_codes(smp).ravel() for smp in samples[1:])):
+            seen[codes] = 1
+            blocks[codes >> 12] = True
+        touched = np.flatnonzero(blocks)              # read back only those blocks (ascending, like the codes)
+        row, col = np.nonzero(seen.reshape(1 << 12, 1 << 12)[touched])
+        uniq = (touched[row].astype(np.uint32) << 12) | col.astype(np.uint32)
         # weights: pixel counts in the first and last frames (+1 so every other colour still counts)
         counts = np.ones(len(uniq), np.int64)
         last = _codes(np.asarray(frames[-1])).ravel() if len(frames) > 1 else first[:0]
