@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import shlex
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin
@@ -144,13 +145,18 @@ def _expected(raw: dict[str, str]) -> tuple[convfig.ConvSpec, np.ndarray]:
 
 
 def _check_drawn(cells: list, y: np.ndarray) -> None:
+    """Every output cell drawn once, its data-value the engine's (exact for the seed's integers; your own
+    numbers may be added in another order: 1e-9 of the largest) and its text that value as written (two
+    decimals at most)."""
     assert len(cells) == y.size, (len(cells), y.shape)
     seen = set()
+    tol = 1e-9 * max(1.0, float(np.abs(y).max()))
+    whole = bool(np.all(y == np.round(y)))
     for index, value, text, visibility in cells:
         idx = tuple(int(v) for v in index.split(","))
         seen.add(idx)
-        assert float(value) == y[idx], (idx, value, y[idx])
-        assert float(text.replace("\u2212", "-")) == y[idx], (idx, text, y[idx])
+        assert (float(value) == y[idx]) if whole else abs(float(value) - y[idx]) <= tol, (idx, value, y[idx])
+        assert abs(float(text.replace("\u2212", "-")) - y[idx]) <= (0 if whole else 0.005 + tol), (idx, text, y[idx])
         assert visibility == "visible", idx
     assert len(seen) == y.size
 
@@ -182,13 +188,23 @@ def test_controls_draw_what_convfig_conv_computes(page):
     assert len(ranks) == 3, ranks
 
 
-def test_url_holds_the_layer_and_the_command_reproduces_the_figure(page, server):
+def _cli_output(command: str) -> np.ndarray:
+    """The output `convfig gif` draws for the command the page shows (shell words, as a reader pastes it)."""
     from convfig.cli import build_parser
     from convfig.cli.args import raw_params
     from convfig.cli.gif import KEYS
     from convfig.params import CONV_KEYS, conv_params, gif_kind
     from convfig.render.registry import KINDS, make_spec
 
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    raw = raw_params(args, KEYS)
+    conv = conv_params({k: raw[k] for k in CONV_KEYS})
+    kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
+    data = importlib.import_module(KINDS[kind].module).compute(make_spec(kind, raw))
+    return getattr(data, "tr", data).output           # conv3d's data holds the trace
+
+
+def test_url_holds_the_layer_and_the_command_reproduces_the_figure(page, server):
     url = server + "playground/#input=7x5&kernel=3x2&strides=2&padding=same&channels=2&filters=3&seed=41"
     page.goto(url, wait_until="load")
     page.wait_for_selector("#convfig-playground[data-status=ok]")
@@ -198,19 +214,83 @@ def test_url_holds_the_layer_and_the_command_reproduces_the_figure(page, server)
     assert command == ("convfig gif --input 7x5 --channels 2 --filters 3 --kernel 3x2 --strides 2 --padding same "
                        "--seed 41 -o conv.gif")
     # what `convfig gif` would draw for that command: the same numbers as the page
-    args = build_parser().parse_args(command.split()[1:])
-    raw = raw_params(args, KEYS)
-    conv = conv_params({k: raw[k] for k in CONV_KEYS})
-    kind = gif_kind(len(conv["input"]), conv["channels"], conv["filters"])
-    figure = make_spec(kind, raw)
-    trace = importlib.import_module(KINDS[kind].module).compute(figure)
-    _check_drawn(page.evaluate(READ_CELLS), trace.output)
+    _check_drawn(page.evaluate(READ_CELLS), _cli_output(command))
     # a control change rewrites the address; the address alone restores the layer
     page.fill("#cfp-strides-0", "1")        # the address follows a moment after the redraw
     page.wait_for_function("location.hash.includes('strides=1x2')", timeout=2000)
     page.goto(server + "playground/" + page.evaluate("location.hash"), wait_until="load")
     page.wait_for_selector("#convfig-playground[data-status=ok]")
     assert page.input_value("#cfp-strides-0") == "1" and page.input_value("#cfp-strides-1") == "2"
+
+
+GIVEN = [   # your own numbers in the address (the CLI's flags without "--"), and what they exercise
+    ("input=5x5&padding=same&values=0,0,1,1,1;0,0,1,1,1;0,0,1,1,1;0,0,1,1,1;0,0,1,1,1&kernel-values=sobel-x"
+     "&bias=0.5", "named kernel, bias, rows"),
+    ("input=6x4&kernel=2&strides=2&channels=2&filters=3&values=1.5&kernel-values=1,-1,0.25,2,0,1,"
+     "-2,1,0.5,1,1,-1,3,0,2,1,-0.125,1,0,1,1,2,-1,1&bias=1,-2,0.75&seed=9", "one value fills, floats, filters"),
+    ("input=7&kernel=3&padding=causal&values=0,1,2,3,4,5,6&kernel-values=blur", "1D named kernel"),
+    ("input=3x3x3&kernel=2&values=1,2,3;4,5,6;7,8,9;1,2,3;4,5,6;7,8,9;1,2,3;4,5,6;7,8,9&seed=4", "3D, seeded kernel"),
+]
+
+
+@pytest.mark.parametrize("query", [q for q, _ in GIVEN], ids=[why for _, why in GIVEN])
+def test_given_numbers_are_drawn_and_the_command_reproduces_them(page, server, query):
+    page.goto(server + "playground/#" + query, wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    command = page.inner_text("#cfp-command")
+    for key in ("values", "kernel-values", "bias"):
+        assert (f"--{key} " in command) == (f"{key}=" in query), (key, command)
+    y = _cli_output(command)
+    _check_drawn(page.evaluate(READ_CELLS), y)
+    raw = {k.replace("-", "_"): v for k, v in (part.split("=") for part in query.split("&"))}
+    py = python_layer(raw)
+    assert np.allclose(np.asarray(py["output"]).reshape(y.shape), y)
+    assert "Your numbers" in page.inner_text("#cfp-numbers")
+    # the address keeps them: a control change writes them back, the new address draws the same numbers
+    page.fill("#cfp-seed", "12")
+    page.wait_for_function("location.hash.includes('seed=12')", timeout=2000)
+    for key in ("values", "kernel-values", "bias"):
+        assert (f"{key}=" in page.evaluate("location.hash")) == (f"{key}=" in query), key
+    page.goto(server + "playground/" + page.evaluate("location.hash"), wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    reloaded = page.inner_text("#cfp-command")
+    assert "--seed 12" in reloaded
+
+    def numbers(words: list[str]) -> dict[str, str]:
+        return {w: words[i + 1] for i, w in enumerate(words) if w in ("--values", "--kernel-values", "--bias")}
+
+    assert numbers(shlex.split(reloaded)) == numbers(shlex.split(command))
+    _check_drawn(page.evaluate(READ_CELLS), _cli_output(page.inner_text("#cfp-command")))
+
+
+def test_numbers_that_no_longer_fit_are_set_aside_and_come_back(page, server):
+    """A control change that makes your numbers not fit draws the seed's instead, says so, and leaves them
+    out of the address and the command; changing back brings them back. The button forgets them."""
+    page.goto(server + "playground/#input=4x4&values=1,2,3,4;5,6,7,8;9,10,11,12;13,14,15,16&kernel-values=sobel-x",
+              wait_until="load")
+    page.wait_for_selector("#convfig-playground[data-status=ok]")
+    assert page.get_attribute("#convfig-playground", "data-numbers") == "values,kernel_values"
+    page.fill("#cfp-input-1", "5")                        # 4x5: the 16 values no longer fit
+    assert page.get_attribute("#convfig-playground", "data-status") == "ok"
+    assert page.get_attribute("#convfig-playground", "data-numbers") == "kernel_values;aside:values"
+    note = page.inner_text("#cfp-numbers")
+    assert "Set aside: the input values" in note
+    assert "values '1,2,3,4,5,6,…' gives 16 numbers but input 4x5 needs 20 (4x5)" in note
+    command = page.inner_text("#cfp-command")
+    assert "--values" not in command and "--kernel-values sobel-x" in command
+    _check_drawn(page.evaluate(READ_CELLS), _cli_output(command))        # the seed's input, the given kernel
+    page.wait_for_function("!location.hash.includes('values=1') && location.hash.includes('input=4x5')",
+                           timeout=2000)
+    page.fill("#cfp-kernel-0", "2")                       # kernel 2x3: sobel-x no longer fits either
+    assert page.get_attribute("#convfig-playground", "data-numbers") == ";aside:values,kernel_values"
+    page.fill("#cfp-kernel-0", "3")
+    page.fill("#cfp-input-1", "4")                        # back to 4x4: both are drawn again
+    assert page.get_attribute("#convfig-playground", "data-numbers") == "values,kernel_values"
+    assert "--values '1,2,3,4;5,6,7,8;9,10,11,12;13,14,15,16'" in page.inner_text("#cfp-command")
+    page.click("#cfp-numbers .cfp-forget")                # the seed's numbers from now on
+    assert page.get_attribute("#convfig-playground", "data-numbers") == ""
+    assert not page.is_visible("#cfp-numbers")
+    assert "--values" not in page.inner_text("#cfp-command")
 
 
 PLACES = """() => { const all = document.createElement('style');  // off screen panels are laid out too
@@ -265,12 +345,19 @@ REFUSED = [
     "input=5xa",
     "input=5x5&kernel=3x3x3",
     "input=5x5&seed=-4",
+    "input=5x5&values=1,2",                             # your own numbers, in the engine's words too
+    "input=4x4&values=1,2;3,4;5,6;7,8",
+    "input=5x5&values=1,a",
+    "input=5&kernel-values=sobel-y",
+    "input=5x5&kernel=2&kernel-values=blur",
+    "input=5x5&filters=2&bias=1,2,3",
+    "input=5x5&values=1e9",
 ]
 
 
 @pytest.mark.parametrize("query", REFUSED)
 def test_refusals_use_the_engine_wording(page, server, query):
-    raw = dict(part.split("=") for part in query.split("&"))
+    raw = {k.replace("-", "_"): v for k, v in (part.split("=") for part in query.split("&"))}
     expected = python_layer(raw)["error"]
     page.goto(server + "playground/#" + query, wait_until="load")
     page.wait_for_selector("#convfig-playground[data-status=refusal]")

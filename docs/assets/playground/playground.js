@@ -19,6 +19,9 @@
   const LABELS = { input: "input size", kernel: "kernel_size", strides: "strides", dilation: "dilation_rate",
     channels: "channels", filters: "filters", groups: "groups", seed: "seed", padding: "padding" };
   const HASH_ORDER = ["input", "kernel", "strides", "padding", "dilation", "groups", "channels", "filters", "seed"];
+  // your own numbers in the address: the CLI's flags without "--" (values, kernel-values, bias)
+  const URL_KEYS = { values: "values", kernel_values: "kernel-values", bias: "bias" };
+  const NUMBER_NAMES = { values: "input values", kernel_values: "kernel weights", bias: "bias" };
   const PADDINGS = [["valid", "valid"], ["same", "same"], ["causal", "causal (Conv1D only)"],
     ["full", "full (not a Keras option)"], ["1", "1 (explicit, PyTorch style)"], ["2", "2 (explicit)"]];
   const STEP_MS = 700;
@@ -67,6 +70,7 @@
     `</form>` +
     `<div class="cfp-refusal" id="cfp-refusal" role="status" aria-live="polite" hidden></div>` +
     `<div class="cfp-result" id="cfp-result">` +
+    `<div class="cfp-numbers" id="cfp-numbers" role="status" aria-live="polite" hidden></div>` +
     `<div class="cfp-summary" id="cfp-summary"></div>` +
     `<div class="cfp-player" role="group" aria-label="Animation controls">` +
     `<button type="button" class="md-button" id="cfp-prev" aria-label="Previous step">&#9664; Back</button>` +
@@ -176,9 +180,11 @@
   });
 
   // ---------------- URL ----------------
-  const enc = (v) => String(v).replace(/[^A-Za-z0-9x:,._\-]/g, (c) => encodeURIComponent(c));
+  const enc = (v) => String(v).replace(/[^A-Za-z0-9x:;,._\-]/g, (c) => encodeURIComponent(c));
   function hashOf(r) {
-    return "#" + HASH_ORDER.map((k) => `${k}=${enc(r[k])}`).join("&");
+    const parts = HASH_ORDER.map((k) => `${k}=${enc(r[k])}`);
+    for (const k of E.NUMBER_KEYS) if (r[k] != null) parts.push(`${URL_KEYS[k]}=${enc(r[k])}`);
+    return "#" + parts.join("&");
   }
   function readHash() {
     const h = location.hash.replace(/^#/, "");
@@ -186,14 +192,15 @@
     const q = new URLSearchParams(h);
     const r = Object.assign({}, E.DEFAULTS);        // missing keys: the CLI's defaults, as `convfig gif`
     for (const k of E.KEYS) if (q.has(k)) r[k] = q.get(k);
+    for (const k of E.NUMBER_KEYS) if (q.has(URL_KEYS[k])) r[k] = q.get(URL_KEYS[k]);
     raw = r;
     return true;
   }
   // the address follows the controls a moment after the redraw, not in its frame (a new URL costs Chromium
   // a few milliseconds of main-thread work, a favicon check among them); typing fast writes it once
   let hashTimer = null;
-  function writeHash() {
-    lastHash = hashOf(raw);
+  function writeHash(r) {
+    lastHash = hashOf(r);
     clearTimeout(hashTimer);
     hashTimer = setTimeout(flushHash, 120);
   }
@@ -216,10 +223,19 @@
 
   // ---------------- layer -> page ----------------
   const timings = {};
+  // Your own numbers (values, kernel_values, bias from the link): a link whose numbers do not fit its layer is
+  // refused in the engine's words, as `convfig gif` refuses that command. A control change that makes them no
+  // longer fit (another input size, more channels, ...) sets those numbers aside: the seed's are drawn instead,
+  // a note says which and why, and they come back as soon as the layer fits them again. The address and the
+  // command always give the figure drawn.
+  function numbersKey(message, r) {
+    return E.NUMBER_KEYS.find((k) => r[k] != null && message.startsWith(k + " ")) || null;
+  }
   function update(fromControls) {
     timings.start = performance.now();
     stop();
-    let layer;
+    let layer, effective = raw;
+    const aside = [];       // [key, message]: given numbers set aside for this layer
     let message = null, kind = "refusal", heading = "Keras refuses this layer";
     try {
       try {
@@ -228,21 +244,38 @@
         heading = "Not a value this parameter takes";
         throw e;
       }
-      layer = E.layer(raw);
+      for (;;) {
+        try {
+          layer = E.layer(effective);
+          break;
+        } catch (e) {
+          const key = e instanceof E.ConvfigError ? numbersKey(e.message, effective) : null;
+          if (!key) throw e;
+          if (fromControls === false) {
+            heading = "These numbers do not fit this layer";
+            throw e;
+          }
+          aside.push([key, e.message]);
+          effective = Object.assign({}, effective);
+          delete effective[key];
+        }
+      }
       message = E.checkBudget(layer.spec);
       if (message) [kind, heading] = ["cap", "Too big for the page"];
     } catch (e) {
       if (!(e instanceof E.ConvfigError)) throw e;
       message = e.message;
     }
-    if (fromControls !== false) writeHash(); else lastHash = location.hash;
+    if (fromControls !== false) writeHash(effective); else lastHash = location.hash;
     const refusal = $("cfp-refusal");
     if (message) {
+      const given = E.NUMBER_KEYS.some((k) => raw[k] != null);
       refusal.hidden = false;
       refusal.className = "cfp-refusal cfp-is-" + kind;
       refusal.innerHTML = `<strong>${heading}</strong><span class="cfp-message">${esc(message)}</span>` +
         (kind === "cap" ? "<span class=\"cfp-hint\">This limit is the playground's, not Keras's: the page " +
-          "stays responsive. The engine and <code>convfig gif</code> go further.</span>" : "");
+          "stays responsive. The engine and <code>convfig gif</code> go further.</span>" : "") +
+        (given ? `<span class="cfp-hint">${forgetButton("Draw it with the seed's numbers instead")}</span>` : "");
       $("cfp-result").hidden = true;
       root.dataset.status = kind;
       state = null;
@@ -251,17 +284,50 @@
     refusal.hidden = true;
     refusal.innerHTML = "";
     $("cfp-result").hidden = false;
-    const ex = E.example(layer.spec, layer.params.seed);
-    const tr = E.trace(layer.spec, ex.x, ex.k);
+    const ex = E.example(layer.spec, layer.params.seed, layer.given);
+    const tr = E.trace(layer.spec, ex.x, ex.k, ex.b);
     timings.engine = performance.now();
-    showInfo(layer);
+    showNumbers(layer, aside);
+    showInfo(layer, effective);
     timings.info = performance.now();
     draw(layer, tr);
     root.dataset.status = "ok";
   }
 
+  const forgetButton = (label) => `<button type="button" class="md-button cfp-small cfp-forget">${label}</button>`;
+  root.addEventListener("click", (ev) => {
+    if (!ev.target.closest || !ev.target.closest(".cfp-forget")) return;
+    for (const k of E.NUMBER_KEYS) delete raw[k];
+    update(true);
+  });
+  // which numbers are the reader's own (from the link), and which are set aside for this layer
+  function showNumbers(layer, aside) {
+    const el = $("cfp-numbers");
+    const used = E.NUMBER_KEYS.filter((k) => layer.parsed[k]);
+    if (!used.length && !aside.length) {
+      if (!el.hidden) { el.hidden = true; el.innerHTML = ""; }
+      root.dataset.numbers = "";
+      return;
+    }
+    const named = (k) => NUMBER_NAMES[k] + (typeof layer.parsed[k][0] === "string" ? ` (${layer.parsed[k][0]})` : "");
+    let html = "";
+    if (used.length) {
+      html += `<p><strong>Your numbers:</strong> ${used.map(named).join(", ")}, from the link` +
+        (used.length < 3 ? `; the seed gives the ${E.NUMBER_KEYS.filter((k) => !used.includes(k))
+          .map((k) => NUMBER_NAMES[k] + (k === "bias" ? " (0)" : "")).join(" and ")}` : "") + ".</p>";
+    }
+    for (const [key, why] of aside) {
+      html += `<p class="cfp-aside"><strong>Set aside: the ${NUMBER_NAMES[key]} from the link.</strong> ` +
+        `<code>${esc(why)}</code>. The seed's numbers are drawn instead; yours come back when the layer fits ` +
+        "them again.</p>";
+    }
+    el.innerHTML = html + `<p>${forgetButton("Use the seed's numbers")}</p>`;
+    el.hidden = false;
+    root.dataset.numbers = used.join(",") + (aside.length ? ";aside:" + aside.map(([k]) => k).join(",") : "");
+  }
+
   function shapeText(t) { return "(None, " + t.join(", ") + ")"; }
-  function showInfo(layer) {
+  function showInfo(layer, effective) {
     const s = layer.spec, cg = s.channels / s.groups;
     const rf = s.ke.join("×"), k = s.kernel.join("×");
     const wide = s.ke.some((v, i) => v !== s.kernel[i]) ? ` (spread over ${rf} by dilation_rate)` : "";
@@ -284,7 +350,7 @@
       `</dl>` +
       `<p class="cfp-command-line">The same animation as a GIF for slides: <code id="cfp-command">` +
       `${esc(layer.command)}</code> <button type="button" class="md-button cfp-small" id="cfp-copy">Copy` +
-      `</button> · <a id="cfp-link" href="${esc(hashOf(raw))}">link to this layer</a></p>` +
+      `</button> · <a id="cfp-link" href="${esc(hashOf(effective))}">link to this layer</a></p>` +
       (E.gifMayRefuse(s) ? `<p class="cfp-muted" id="cfp-gif-note">A figure this big may be over the size ` +
         `budget of <code>convfig gif</code> (1,000 frames, 6,000 cells per picture): it then names the limit and ` +
         `a smaller input that fits.</p>` : "");
@@ -329,7 +395,7 @@
       `<div class="cfp-box" role="img" aria-label="${esc(o.label)}" style="width:${L + w + 1}px;` +
       `height:${T + h + 1}px;--cell:${o.cell}px">${tick}<svg class="cfp-svg" style="left:${L}px;top:${T}px" ` +
       `width="${w + 1}" height="${h + 1}" aria-hidden="true"><g transform="translate(0.5,0.5)">${o.svg}</g></svg>` +
-      `<div class="cfp-nums${o.cell < 28 ? " cfp-tight" : ""}${o.digits ? " cfp-digits" : ""}" ` +
+      `<div class="cfp-nums${o.cell < 28 || o.tight ? " cfp-tight" : ""}${o.digits ? " cfp-digits" : ""}" ` +
       `style="left:${L}px;top:${T}px">${o.nums}</div></div></div>`;
   }
   // one path for the lines of a rows x cols grid
@@ -350,6 +416,26 @@
     return out + "</div>";
   }
 
+  // the length of the longest number as drawn (num): integers by their digits, others written out
+  function longest(values) {
+    let lo = 0, hi = 0, whole = true;
+    for (let q = 0; q < values.length; q++) {
+      const v = values[q];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (whole && Math.abs(v - Math.round(v)) >= 1e-9) whole = false;
+    }
+    if (whole) return Math.max(String(Math.round(lo)).length, String(Math.round(hi)).length);
+    let n = 1;
+    for (let q = 0; q < values.length; q++) n = Math.max(n, num(values[q]).length);
+    return n;
+  }
+  // a cell for numbers of up to n characters in the 11 px code font (~6.6 px a character); three fit in any
+  function cellFor(...lengths) {
+    const n = Math.max(...lengths);
+    return n >= 4 ? Math.ceil(n * 6.6 + 2) : 0;
+  }
+
   // The figure has three sections (input, kernels, output). Each has a key (everything but the numbers): when
   // a redraw keeps a section's key, its numbers change in place (text nodes and data-value: no new elements,
   // no style work); otherwise the section is built anew from one HTML string.
@@ -358,23 +444,28 @@
   let drawnNodes = [];      // per section: the nodes that hold its numbers, in document order
   let drawnValues = null;   // the output's values as drawn (data-value), in document order
   let outShown = -1;        // the last output step shown (later cells are hidden: cfp-todo)
+  let tight = { io: false, k: false };    // numbers of 4 characters or more: the small font
 
   function draw(layer, tr) {
     const s = layer.spec, d = tr.dims;
     const big = Math.max(d.Wp, d.ow) > 14;
-    const cell = big ? 24 : 30, kcell = 26;
+    // cells wide enough for the longest number drawn in them (your own numbers may have decimals)
+    const lengthIO = Math.max(longest(tr.x), longest(tr.output)), lengthK = longest(tr.k);
+    const cell = Math.max(big ? 24 : 30, cellFor(lengthIO)), kcell = Math.max(26, cellFor(lengthK));
+    tight = { io: lengthIO >= 4, k: lengthK >= 4 };      // the small font for long numbers
     const rank = s.rank;
     // single digits (the seeded 0-4) are one text line per input row, each digit centred in its cell by the
     // letter spacing: a few elements instead of one per cell. Other numbers take one span each.
     let digits = true;
     for (let q = 0; q < tr.x.length && digits; q++) digits = tr.x[q] >= 0 && tr.x[q] <= 9 && Number.isInteger(tr.x[q]);
     const sections = [
-      { key: ["in", rank, d.C, d.D, d.H, d.W, d.Dp, d.Hp, d.Wp, d.pd, d.ph, d.pw, cell, digits].join(),
+      { key: ["in", rank, d.C, d.D, d.H, d.W, d.Dp, d.Hp, d.Wp, d.pd, d.ph, d.pw, cell, digits, tight.io].join(),
         texts: () => inputTexts(tr, d, digits), build: () => inputSection(tr, d, cell, digits),
         nodes: (el) => inputNodes(el, digits) },
-      { key: ["k", rank, d.F, d.cg, d.fg, d.kd, d.kh, d.kw].join(), texts: () => kernelTexts(tr, d),
+      { key: ["k", rank, d.F, d.cg, d.fg, d.kd, d.kh, d.kw, kcell, tight.k, Array.from(tr.b, num)].join(), texts: () => kernelTexts(tr, d),
         build: () => kernelSection(tr, d, kcell), nodes: (el) => el.querySelectorAll(".cfp-nums span") },
-      { key: ["out", rank, d.F, d.od, d.oh, d.ow, cell].join(), frame: ["out", rank, d.F, d.od, d.oh > 1, cell].join(),
+      { key: ["out", rank, d.F, d.od, d.oh, d.ow, cell, tight.io].join(),
+        frame: ["out", rank, d.F, d.od, d.oh > 1, cell, tight.io].join(),
         texts: () => outputTexts(tr, d), build: () => outputSection(tr, d, cell),
         reshape: (el) => reshapeOutput(el, tr, d, cell), nodes: (el) => el.querySelectorAll("[data-index]"),
         values: outputValues(tr, d) },
@@ -469,6 +560,7 @@
         }
         const title = (d.C > 1 ? `channel ${c}` : "input") + (rank === 3 ? ` · depth ${realZ}${padSlice ? " (padding)" : ""}` : "");
         inputs += panel({ title, rows: d.Hp, cols: d.Wp, cell, svg, nums, cls: "cfp-input-panel", ticks: inTicks, digits,
+          tight: tight.io,
           label: `${title}: padded input, ${rank === 1 ? d.Wp + " steps" : d.Hp + " by " + d.Wp + " cells"}` });
       }
     }
@@ -510,11 +602,12 @@
           let nums = "";
           for (let y = 0; y < d.kh; y++, at += d.kw) nums += textRow(texts.slice(at, at + d.kw));
           const title = `ch ${c0 + c}` + (rank === 3 ? ` · depth ${a}` : "");
-          group += panel({ title, rows: d.kh, cols: d.kw, cell: kcell, svg: kSvg, nums, cls: "cfp-kernel-panel",
+          group += panel({ title, rows: d.kh, cols: d.kw, cell: kcell, svg: kSvg, nums, cls: "cfp-kernel-panel", tight: tight.k,
             label: `weights of filter ${f} for channel ${c0 + c}` });
         }
       }
-      kernels += `<div class="cfp-filter"><div class="cfp-cap cfp-filter-cap">filter ${f}</div>` +
+      const bias = tr.b[f] ? ` · bias ${num(tr.b[f])}` : "";
+      kernels += `<div class="cfp-filter"><div class="cfp-cap cfp-filter-cap">filter ${f}${bias}</div>` +
         `<div class="cfp-row">${group}</div></div>`;
     }
     return section(d.F > 1 ? "Kernels (one per filter)" : "Kernel", kernels,
@@ -540,7 +633,7 @@
   const outTicks = { row: (r) => r, col: (c) => c };
   function outputPanel(d, rank, f, z, cell) {       // everything of an output panel but its numbers
     const title = `filter ${f}` + (rank === 3 ? ` · depth ${z}` : "");
-    return { title, rows: d.oh, cols: d.ow, cell, cls: "cfp-output-panel", ticks: outTicks,
+    return { title, rows: d.oh, cols: d.ow, cell, cls: "cfp-output-panel", ticks: outTicks, tight: tight.io,
       label: `output of filter ${f}` + (rank === 3 ? `, depth ${z}` : "") +
         `: ${rank === 1 ? d.ow + " steps" : d.oh + " by " + d.ow + " values"}`,
       svg: `<path class="cfp-done"/><g class="cfp-cur"></g>` +
@@ -703,8 +796,9 @@
       }
       const body = terms.length <= 48 ? terms.join(" + ")
         : perChannel.map((v, c) => `ch ${c0 + c}: ${num(v)}`).join(" + ");
+      const bias = tr.b[f] ? ` + ${tr.b[f] < 0 ? `(${num(tr.b[f])})` : num(tr.b[f])} (bias)` : "";
       eq += `<p class="cfp-eq-line"><span class="cfp-eq-name">${d.F > 1 ? `filter ${f}` : "sum"}</span> ` +
-        `${body} = <strong>${num(st.sums[f])}</strong></p>`;
+        `${body}${bias} = <strong>${num(st.sums[f])}</strong></p>`;
     }
     $("cfp-eq").innerHTML = eq;
   }
