@@ -14,7 +14,7 @@ import re
 import shlex
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import numpy as np
 import pytest
@@ -443,21 +443,33 @@ def test_offline_bundle_playground_over_file(browser, offline_site):
     context.close()
 
 
+FIGURE_LINKS = """els => els.filter((e) => ['conv1d', 'conv2d', 'conv3d', 'channels'].includes(e.dataset.kind))
+  .map((e) => { const a = e.querySelector('a.convfig-playground-link'); return a && a.getAttribute('href'); })"""
+
+
 def test_figures_open_in_the_playground_with_their_numbers(page, server):
+    """Every conv figure links to the playground with its layer and its numbers (its own values, or the
+    ones a named example such as edge, impulse or photo draws); the playground draws the figure's output."""
     hrefs = []
-    for src in ("padding/", "strides/", "channels/", "dimensions/"):
+    for src in ("padding/", "strides/", "channels/", "dimensions/", "kernels/", "real-data/"):
         page.goto(server + src, wait_until="load")
-        hrefs += [(src, h) for h in page.eval_on_selector_all(
-            "figure.convfig-figure a.convfig-playground-link", "els => els.map(e => e.getAttribute('href'))")]
-    assert len(hrefs) >= 10, hrefs
+        links = page.eval_on_selector_all("figure.convfig-figure", FIGURE_LINKS)
+        assert links and None not in links, (src, links)
+        hrefs += [(src, h) for h in links]
+    assert len(hrefs) >= 12, hrefs
+    given = [(src, h) for src, h in hrefs if "values=" in h]
+    assert len(given) >= 3, hrefs
+    assert any("kernel-values=-1,0,1;-2,0,2;-1,0,1" in h for _, h in given), given     # the photo's Sobel x
     kinds_seen = set()
-    for src, href in hrefs[::3]:
+    for src, href in hrefs[::3] + given:
         page.goto(urljoin(server + src, href), wait_until="load")      # where the link leads
         page.wait_for_selector("#convfig-playground[data-status=ok]")
-        raw = dict(part.split("=") for part in href.split("#", 1)[1].split("&"))
-        spec, y = _expected(raw)
-        kinds_seen.add((spec.rank, spec.channels > 1 or spec.filters > 1))
-        _check_drawn(page.evaluate(READ_CELLS), y)
+        raw = {k.replace("-", "_"): unquote(v) for k, v in (p.split("=") for p in href.split("#", 1)[1].split("&"))}
+        py = python_layer(raw)                 # the engine, with the link's numbers where it has them
+        kinds_seen.add((len(py["output_shape"]) - 1, max(py["output_shape"][-1], int(raw.get("channels", 1))) > 1))
+        _check_drawn(page.evaluate(READ_CELLS), np.asarray(py["output"]).reshape(py["output_shape"]))
+        if "values=" in href:
+            assert "--values" in page.inner_text("#cfp-command"), href
     assert len(kinds_seen) >= 2, kinds_seen
 
 

@@ -141,18 +141,24 @@ def figure_html(f: FigureFiles, caption: str, links: Links, anchor: str, stepper
 
 PLAYGROUND_KINDS = ("conv1d", "conv2d", "conv3d", "channels")
 PLAYGROUND_KEYS = ("input", "kernel", "strides", "padding", "dilation", "groups", "channels", "filters", "seed")
+# your own numbers in the playground's address: the CLI's flags without "--"
+PLAYGROUND_NUMBERS = {"values": "values", "kernel_values": "kernel-values", "bias": "bias"}
 
 
 def playground_state(kind: str, params: Mapping[str, Any]) -> str | None:
     """The playground address (``#input=7x7&kernel=3&...``, the CLI's keys and syntax) of a conv figure, or
-    None when the playground cannot show its numbers (another kind, named examples or given values).
+    None for another kind. A figure's own numbers go along (``values``, ``kernel-values``, ``bias``: rows
+    split by ';', numbers by ','); a named example (edge, impulse, photo, ...) gives the numbers it draws.
 
     >>> playground_state("conv2d", {"input": [7, 7], "kernel": [3, 3], "strides": [2, 2], "padding": "same"})
     '#input=7x7&kernel=3&strides=2&padding=same'
+    >>> playground_state("conv1d", {"input": [4], "kernel": [3], "values": [0, 1, 2, 3], "kernel_values": "sobel-x"})
+    '#input=4&kernel=3&values=0,1,2,3&kernel-values=sobel-x'
+    >>> playground_state("conv2d", {"input": [2, 3], "kernel": [2, 2], "strides": [1, 1], "dilation": [1, 1],
+    ...                             "example": "edge"})
+    '#input=2x3&kernel=2&strides=1&dilation=1&values=0,3,3;0,3,3&kernel-values=-1,1;-1,1'
     """
-    if kind not in PLAYGROUND_KINDS or params.get("example", "random") != "random":
-        return None
-    if any(params.get(k) is not None for k in ("values", "kernel_values", "bias")):
+    if kind not in PLAYGROUND_KINDS:
         return None
     parts = []
     for key in PLAYGROUND_KEYS:
@@ -166,7 +172,36 @@ def playground_state(kind: str, params: Mapping[str, Any]) -> str | None:
         else:
             text = str(v)
         parts.append(f"{key}={text}")
+    for key, text in _numbers_words(params).items():
+        parts.append(f"{PLAYGROUND_NUMBERS[key]}={text}")
     return "#" + "&".join(parts)
+
+
+def _numbers_words(params: Mapping[str, Any]) -> dict[str, str]:
+    """The figure's own numbers as the CLI writes them, rows along the last axis (Keras' layouts: input
+    (*input, channels), kernel (*kernel, channels // groups, filters)); a named example's resolved ones."""
+    given: dict[str, Any] = {k: params[k] for k in PLAYGROUND_NUMBERS if params.get(k) is not None}
+    inp = tuple(params["input"])
+    channels, filters = int(params.get("channels", 1)), int(params.get("filters", 1))
+    cg = channels // max(1, int(params.get("groups", 1)))
+    if params.get("example", "random") != "random":
+        from convfig.render.samples import example_trace
+
+        tr = example_trace(params)                    # what the figure draws, your numbers included
+        given = {"values": tr.x.ravel().tolist(), "kernel_values": tr.kernel.ravel().tolist()}
+        if tr.bias.any():
+            given["bias"] = tr.bias.ravel().tolist()
+    rows = {"values": channels if channels > 1 else inp[-1],
+            "kernel_values": filters if (cg, filters) != (1, 1) else int(params["kernel"][-1]), "bias": 0}
+    out = {}
+    for key, value in given.items():
+        if isinstance(value, str):                    # a named kernel
+            out[key] = value
+            continue
+        words = [str(int(v)) if float(v).is_integer() else str(float(v)) for v in value]
+        step = rows[key] if rows[key] and len(words) > rows[key] else len(words)
+        out[key] = ";".join(",".join(words[i:i + step]) for i in range(0, len(words), step))
+    return out
 
 
 def downloads_html(f: FigureFiles, links: Links, themes: Sequence[str], both: bool = False) -> str:
