@@ -188,8 +188,7 @@ def check(fence: Fence) -> list:
         params["stepper"] = 1
     try:
         first = registry.make_spec(fence.kind, params, THEMES[0])
-        pair = [first, *(dataclasses.replace(first, theme=theme) for theme in THEMES[1:])]
-        registry.check_size(fence.kind, pair[0].params)
+        pair = [first, *(dataclasses.replace(first, theme=theme) for theme in THEMES[1:])]   # size checked too
     except ConvfigError as e:
         word = e.key if isinstance(e, ParamError) else re.split(r"[\s:]", str(e), maxsplit=1)[0]
         raise fence.error(f"{fence.kind} figure: {e}", KERAS_NAMES.get(word, word)) from None

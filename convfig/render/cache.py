@@ -83,11 +83,20 @@ def link_or_copy(source: Path, target: Path) -> None:
     """Put ``source`` at ``target`` as a hard link (no second copy of the bytes), or copy it when the
     file system cannot link; never leaves a partial file. A target that is already that link is left be."""
     try:
-        if os.path.samefile(source, target):
-            return
+        os.link(source, target)          # the common case (a fresh site folder): one system call
+        return
+    except FileExistsError:
+        try:
+            if os.path.samefile(source, target):
+                return
+        except OSError:
+            pass
+    except FileNotFoundError:
+        if not Path(source).exists():
+            raise
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         os.link(source, tmp)

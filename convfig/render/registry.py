@@ -8,9 +8,11 @@ so importing this module stays cheap.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -229,6 +231,12 @@ _SHORT = {"input": "i", "kernel": "k", "strides": "s", "padding": "p", "dilation
           "kernel_values": "kv", "bias": "b"}
 
 
+@functools.cache
+def _defaults(kind: str) -> Mapping[str, Any]:
+    """A kind's canonical defaults, parsed once (read-only)."""
+    return types.MappingProxyType(canonical_params(kind, {}))
+
+
 def figure_name(kind: str, params: Mapping[str, Any]) -> str:
     """File-safe name spelling the parameters that differ from the kind's defaults.
 
@@ -236,7 +244,7 @@ def figure_name(kind: str, params: Mapping[str, Any]) -> str:
     ``caption`` is not part of the name (it does not change pixels).
     """
     info = KINDS[kind]
-    canon_defaults = canonical_params(kind, {})
+    canon_defaults = _defaults(kind)
     parts = [kind]
     for key in list(info.defaults):
         if key not in params:
