@@ -349,7 +349,7 @@
       `stacking layers widens it (two 3×3 layers see 5×5)</dd>` +
       `</dl>` +
       `<p class="cfp-command-line">The same animation as a GIF for slides: <code id="cfp-command">` +
-      `${esc(layer.command)}</code> <button type="button" class="md-button cfp-small" id="cfp-copy">Copy` +
+      `${commandHTML(layer.command)}</code> <button type="button" class="md-button cfp-small" id="cfp-copy">Copy` +
       `</button> · <a id="cfp-link" href="${esc(hashOf(effective))}">link to this layer</a></p>` +
       (E.gifMayRefuse(s) ? `<p class="cfp-muted" id="cfp-gif-note">A figure this big may be over the size ` +
         `budget of <code>convfig gif</code> (1,000 frames, 6,000 cells per picture): it then names the limit and ` +
@@ -357,6 +357,11 @@
     $("cfp-copy").addEventListener("click", () => copy($("cfp-command")));
   }
 
+  // the command's words: a short word never breaks at its hyphens (--kernel-values), long numbers anywhere
+  function commandHTML(command) {
+    return command.split(" ").map((w) => (w.length > 24 ? `<span class="cfp-long">${esc(w)}</span>`
+      : `<span class="cfp-word">${esc(w)}</span>`)).join(" ");
+  }
   function copy(el) {
     const text = el.textContent;
     const done = () => { $("cfp-copy").textContent = "Copied"; setTimeout(() => { $("cfp-copy") && ($("cfp-copy").textContent = "Copy"); }, 1500); };
