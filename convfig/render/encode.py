@@ -254,7 +254,7 @@ def encode_png(frame: np.ndarray, max_colors: int = 255, keep: Sequence[str] | N
     im = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(idx).tobytes())
     im.putpalette(table)
     buf = io.BytesIO()
-    im.save(buf, "PNG", optimize=False, compress_level=9)
+    im.save(buf, "PNG", optimize=False, compress_level=8)   # 9: 2.5x the time for 1 % fewer bytes
     return buf.getvalue()
 
 
