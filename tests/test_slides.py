@@ -178,13 +178,14 @@ def test_scaled_text_is_drawn_at_the_target_size_not_upscaled():
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_slide_preset_is_16_9_and_numbers_are_large(kind):
-    """The back row reads the numbers: every kind's smallest cell number is at least 24 px type on a
-    1920 x 1080 slide (the kind plans for ``target="slide"``: wider arrangement, larger numbers)."""
+    """The back row reads the numbers: on a 1920 x 1080 slide the digits of every kind's smallest cell
+    number are at least 24 px tall (ink height of a "0" as FreeType draws it; the type is then ~33 px).
+    The kind plans for ``target="slide"``: wider arrangement, larger numbers."""
     d = draw(make_spec(kind, {}), Options(slide=True))
     assert d.geo.page == (1920, 1080)
     assert d.rendered.frames[0].shape[:2] <= (1080, 1920)
-    font_px, _cap = number_size(d)
-    assert font_px >= 24, (kind, font_px)
+    font_px, digit_px = number_size(d)
+    assert digit_px >= 24, (kind, font_px, digit_px)
 
 
 def test_slide_target_changes_only_the_slide_cache_key():
