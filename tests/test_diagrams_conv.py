@@ -201,6 +201,9 @@ def test_padding_modes_slide_grid(params, cols):
     page = _layout("padding-modes", params)
     sizes = [min(b.size for b in la.keyed() if isinstance(b, Box)) for la in (lay, page)]
     assert sizes[0] > sizes[1], "the slide's cells have larger numbers"
+    labels = [it.size for it in lay.keyed() if isinstance(it, Label)]
+    assert min(labels) >= 0.85 * max(b.size for b in lay.keyed() if isinstance(b, Box)), \
+        "the pads sentences and out[o] labels are read from the back row too: about as large as the cells"
 
 
 def _num(v) -> str:

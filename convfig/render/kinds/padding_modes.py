@@ -70,8 +70,8 @@ class Sizes:
     slide: bool = False
 
 
-SLIDE = Sizes(c=40, cell=16, head=15, info=14, small=13, label_w=64, info_dy=26, rows_dy=90, lifts=(10, 32),
-              call_line=20, slide=True)
+SLIDE = Sizes(c=44, cell=19, head=18, info=17, small=17, label_w=86, info_dy=28, rows_dy=98, lifts=(11, 36),
+              call_line=24, slide=True)
 
 
 def plan(spec: FigureSpec, data: list) -> Layout:
@@ -125,7 +125,7 @@ def _arrange(data: list, n: int, ke: int, title: str, sub: str, foot: str, alt: 
     """The modes in ``ncols`` columns; each column lines up the real input of its modes; the Keras calls without
     their ``keras.layers.`` prefix, wrapped to the column."""
     z = SLIDE if ncols > 1 else dataclasses.replace(SLIDE, info_dy=0, rows_dy=66)    # one column: pads beside
-    items, head_h = parts.heading(M, 8, title, sub, size=17, sub_size=13)
+    items, head_h = parts.heading(M, 8, title, sub, size=20, sub_size=15)
     top = 8 + head_h + 22
     cols = [data[j::ncols] for j in range(ncols)]
     col_cells = [max((cs.pads[0][0] for _, cs, _ in col if cs), default=0) for col in cols]
@@ -134,7 +134,7 @@ def _arrange(data: list, n: int, ke: int, title: str, sub: str, foot: str, alt: 
     calls = {mode: fmt.wrap_call(cs.keras_call().replace("keras.layers.", ""),
                                  int(col_w[i % ncols] // tx.mono_advance(z.small - 2))) if cs else []
              for i, (mode, cs, _) in enumerate(data)}
-    block_h = z.rows_dy + 2 * z.c + 10 + 30 + z.call_line * max(len(c) for c in calls.values())
+    block_h = z.rows_dy + 2 * z.c + 10 + 34 + z.call_line * max(len(c) for c in calls.values())
     x, alt_parts = float(M), []
     for j, col in enumerate(cols):
         x_real = x + z.label_w + col_cells[j] * z.c
@@ -145,7 +145,7 @@ def _arrange(data: list, n: int, ke: int, title: str, sub: str, foot: str, alt: 
             alt_parts.append(fact)
             right = max(right, parts.extent(block)[0])
         x = right + 44
-    items.append(Label(M, top + len(cols[0]) * (block_h + 16) - 8, foot, 12, "muted", va="center"))
+    items.append(Label(M, top + len(cols[0]) * (block_h + 16) - 4, foot, 14, "muted", va="center"))
     right, bottom = parts.extent(items)
     width, height = int(max(right, x - 44) + M), int(bottom + M + 4)
     order = {mode: i for i, (mode, _, _) in enumerate(data)}
