@@ -35,7 +35,7 @@ MAX_SIDE = 15        # widest input map drawn (cells)
 M = 16               # figure margin
 ARROW_W = 78         # room between two maps for the arrow
 # slides (target "slide"): the stack and the single layer side by side, larger type
-S_TITLE, S_HEAD, S_LABEL, S_CAP, S_NUM = 18, 16, 15, 14, 16
+S_TITLE, S_HEAD, S_LABEL, S_CAP, S_NUM = 20, 18, 17, 17, 19
 SLIDE_W = 1080       # the width the slide arrangement aims for (1.6x to 1.8x on a 1920 x 1080 slide)
 GROUP_GAP = 64       # between the two groups
 
@@ -175,7 +175,8 @@ def _slide_maps(x: float, y: float, c: int, maps: list[tuple[int, str, set, bool
             return items, x + w
         text, key, room = arrows[i]
         nxt = x + max(sz * c + room, w + 28)
-        items += _arrow(x + sz * c + 10, y + maps[i + 1][0] * c / 2, text, key, nxt - x - sz * c - 20, S_CAP)
+        ym = max(y + maps[i + 1][0] * c / 2, y + 14 * S_CAP / FONT_CAPTION + 8)    # its text below the captions
+        items += _arrow(x + sz * c + 10, ym, text, key, nxt - x - sz * c - 20, S_CAP)
         x = nxt
     return items, x
 
@@ -195,7 +196,7 @@ def _plan_slide(f: Field) -> Layout:
                                   "input cells", "the shaded cells are the ones the centre output reads, layer by "
                                   "layer (valid padding, 1 channel)", size=S_TITLE, sub_size=S_CAP)
     gh = 8 + head_h + 30                  # group headers
-    gy = gh + 86                          # top of the maps
+    gy = gh + 102                         # top of the maps
     maps = [(sz, "input" if i == 0 else f"layer{i}", f.reads[i], i == len(sizes) - 1,
              f"{'input' if i == 0 else f'layer {i}:'} {fmt.shape((sz, sz))}",
              "the output cell" if i == len(sizes) - 1 else f"reads {_span(f.reads[i])}") for i, sz in enumerate(sizes)]
