@@ -213,12 +213,19 @@ def _num(v) -> str:
 # ------------------------------------------------------------------ coverage
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("padding", ["same", "valid", "causal"])
-def test_coverage_cells_show_the_engine_counts(padding):
+def test_coverage_cells_show_the_engine_counts(padding, target):
+    """The same numbers in the same places on the page and on the slide (larger cells and type there)."""
     params = {**NON_SQUARE, "padding": padding} if padding != "causal" else {**NON_SQUARE, "padding": [[1, 0], [2, 1]]}
     cs = _engine(params)
     cov = arithmetic.coverage_map(cs)
-    lay = _layout("coverage", params)
+    lay = _layout("coverage", params, target)
+    if target == "slide":
+        page = _layout("coverage", params)
+        for key in [("coverage", (0, 0)), ("fact", ("corner",))]:
+            assert lay.at(key).size > page.at(key).size
+        assert lay.at(("coverage", (0, 0))).w > page.at(("coverage", (0, 0))).w
     n0, n1 = cs.input_shape
     assert lay.grid("coverage") == {(r, c): str(int(cov[r, c])) for r in range(n0) for c in range(n1)}
     pitch = lay.at(("coverage", (0, 1))).x - lay.at(("coverage", (0, 0))).x

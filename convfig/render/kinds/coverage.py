@@ -29,8 +29,25 @@ from convfig.render.style import FONT_CAPTION, FONT_CELL, FONT_SMALL
 from convfig.render.types import ConvfigError, FigureSpec
 
 M = 16
-KEY_W = 96        # facts panel: key column width
-ROW_H = 24
+
+
+@dataclass(frozen=True)
+class Dims:
+    """Type (pt) of the cell counts and of the facts, the facts' key column and row pitch, heading sizes, the
+    largest cell side and whether the two-line footnote is drawn: the page's by default."""
+
+    cell_pt: float = FONT_CELL
+    fact_pt: float = FONT_CAPTION
+    key_w: float = 96         # facts panel: key column width
+    row_h: float = 24
+    title_pt: float = 12
+    sub_pt: float = FONT_CAPTION
+    side: float = 40
+    feet: bool = True
+
+
+# a slide: counts in 15 pt bold-able cells of up to 56 px, facts in 14 pt; no footnote (the teacher says it)
+SLIDE = Dims(15, 14.5, 140, 34, 17, 13, 50, False)
 
 
 @dataclass(frozen=True)
@@ -55,23 +72,26 @@ def compute(spec: FigureSpec) -> Coverage:
 def plan(spec: FigureSpec, data: Coverage) -> Layout:
     cs, cov = data.spec, data.counts
     hp, wp = cs.padded_shape
-    c = 40 if max(hp, wp) <= 9 else 32 if max(hp, wp) <= 12 else 24
-    gx, gy = M + 20, 84
+    d = SLIDE if spec.target == "slide" else Dims()
+    n = max(hp, wp)
+    c = d.side if n <= 9 else d.side * 0.8 if n <= 12 else d.side * 0.6
     kmax = int(np.prod(cs.kernel_size))
     strides = f", strides={fmt.per_axis(cs.strides)}" if max(cs.strides) > 1 else ""
-    items, _ = parts.heading(M, 8, f"Edge coverage: {fmt.shape(cs.input_shape)} input, {fmt.shape(cs.kernel_size)} "
-                             f"kernel, padding='{cs.padding_label}'{strides}",
-                             "number in each cell = how many windows read it (zero padding, hatched, is not counted)",
-                             size=12, sub_size=FONT_CAPTION)
-    items += _heatmap(cs, cov, gx, gy, c, kmax)
+    items, head_h = parts.heading(M, 8, f"Edge coverage: {fmt.shape(cs.input_shape)} input, "
+                                  f"{fmt.shape(cs.kernel_size)} kernel, padding='{cs.padding_label}'{strides}",
+                                  "number in each cell = how many windows read it (zero padding, hatched, is not "
+                                  "counted)", size=d.title_pt, sub_size=d.sub_pt)
+    gx, gy = M + 20, 84 if d.feet else int(head_h + 40)
+    size = d.cell_pt + (1 if c >= 40 else 0) if d.feet else tx.fit(str(int(cov.max())), d.cell_pt, c - 8, True)
+    items += _heatmap(cs, cov, gx, gy, c, kmax, size)
     tx0 = gx + wp * c + 36
-    facts, fy, facts_w = _facts(cs, cov, data.other, tx0, gy + 6, kmax)
+    facts, fy, facts_w = _facts(cs, cov, data.other, tx0, gy + 6, kmax, d)
     items += facts
     feet = ["Without padding, border cells are read by fewer windows than the centre;",
-            "padding adds windows that reach the border cells and evens this out."]
-    height = int(max(gy + hp * c + 66, fy + 50))
+            "padding adds windows that reach the border cells and evens this out."] if d.feet else []
+    height = int(max(gy + hp * c + 66, fy + 50)) if d.feet else int(max(gy + hp * c, fy) + 2 * M)
     items += [Label(M, height - 36 + dy, t, FONT_CAPTION, "muted", va="center") for dy, t in zip((0, 18), feet)]
-    width = int(max(tx0 + facts_w + M + 8, 680, 2 * M + max(tx.width(t, FONT_CAPTION) for t in feet)))
+    width = int(max([tx0 + facts_w + M + 8, 680] + [2 * M + tx.width(t, FONT_CAPTION) for t in feet]))
     corner, edge_mid, centre = _corner_edge_centre(cov)
     alt = (f"Edge-coverage heatmap for a {fmt.shape(cs.input_shape)} input, kernel_size="
            f"{fmt.shape(cs.kernel_size)}, strides={fmt.shape(cs.strides)}, padding='{cs.padding_label}' "
@@ -86,12 +106,11 @@ def _corner_edge_centre(cov: np.ndarray) -> tuple[int, int, int]:
     return int(cov[0, 0]), int(cov[0, n1 // 2]), int(cov[n0 // 2, n1 // 2])
 
 
-def _heatmap(cs, cov: np.ndarray, gx: float, gy: float, c: float, kmax: int) -> list[Item]:
+def _heatmap(cs, cov: np.ndarray, gx: float, gy: float, c: float, kmax: int, size: float) -> list[Item]:
     (pt, _), (pl, _) = cs.pads
     hp, wp = cs.padded_shape
     n0, n1 = cs.input_shape
     top = int(cov.max())
-    size = FONT_CELL + (1 if c >= 40 else 0)
     cells: list[Box] = []
     zeros: list[Item] = []
     for r in range(hp):
@@ -109,7 +128,7 @@ def _heatmap(cs, cov: np.ndarray, gx: float, gy: float, c: float, kmax: int) -> 
     return parts.layered(cells, parts.frame(gx + pl * c, gy + pt * c, n1 * c, n0 * c, lw=1.6)) + zeros
 
 
-def _facts(cs, cov: np.ndarray, other, x: float, y: float, kmax: int) -> tuple[list[Item], float, float]:
+def _facts(cs, cov: np.ndarray, other, x: float, y: float, kmax: int, d: Dims) -> tuple[list[Item], float, float]:
     """The key/value panel and the 0..kmax scale; returns (items, bottom y, width)."""
     corner, edge_mid, centre = _corner_edge_centre(cov)
     pad_text = cs.describe_padding().split(", ")
@@ -129,23 +148,26 @@ def _facts(cs, cov: np.ndarray, other, x: float, y: float, kmax: int) -> tuple[l
     items: list[Item] = []
     seen: set[str] = set()
     for key, val, name in rows:
-        items.append(Label(x, y, key, FONT_CAPTION, "muted", va="center"))
-        items.append(Label(x + KEY_W, y, val, FONT_CAPTION, va="center",
+        items.append(Label(x, y, key, d.fact_pt, "muted", va="center"))
+        items.append(Label(x + d.key_w, y, val, d.fact_pt, va="center",
                            key=None if name in seen else ("fact", (name,))))
         seen.add(name)
-        y += ROW_H
-    width = KEY_W + max(tx.width(v, FONT_CAPTION) for _, v, _ in rows)
-    y += 12
-    items.append(Label(x, y, "scale (reads)", FONT_CAPTION, "muted", va="center"))
-    sw = min(26, 200 / (kmax + 1))
+        y += d.row_h
+    width = d.key_w + max(tx.width(v, d.fact_pt) for _, v, _ in rows)
+    k = d.row_h / 24                     # the scale and legend grow with the rows
+    y += 12 * k
+    items.append(Label(x, y, "scale (reads)", d.fact_pt, "muted", va="center"))
+    sw = min(26 * k, 200 * k / (kmax + 1))
     for v in range(kmax + 1):
-        items.append(Box(x + v * sw, y + 12, sw, 16, fill=parts.ramp(v / kmax)[0], edge="grid", lw=0.6,
+        items.append(Box(x + v * sw, y + 12 * k, sw, 16 * k, fill=parts.ramp(v / kmax)[0], edge="grid", lw=0.6,
                          key=("scale", (v,))))
-    items += [Label(x, y + 40, "0", FONT_SMALL + 1, "muted", va="center"),
-              Label(x + (kmax + 1) * sw, y + 40, str(kmax), FONT_SMALL + 1, "muted", ha="right", va="center")]
-    y += 52
+    small = FONT_SMALL + 1 if d.feet else d.fact_pt - 1
+    items += [Label(x, y + 40 * k, "0", small, "muted", va="center"),
+              Label(x + (kmax + 1) * sw, y + 40 * k, str(kmax), small, "muted", ha="right", va="center")]
+    y += 52 * k
     if any(b or a for b, a in cs.pads):
-        legend, _ = parts.swatch(x, y + 8, "zero padding (not counted)", fill="pad_fill", pad=True, size=FONT_CAPTION)
+        legend, _ = parts.swatch(x, y + 8 * k, "zero padding (not counted)", fill="pad_fill", pad=True,
+                                 side=16 * k, size=d.fact_pt)
         items += legend
-        y += ROW_H + 8
+        y += (d.row_h + 8) * k
     return items, y, width
