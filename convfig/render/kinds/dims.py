@@ -41,14 +41,19 @@ class Geo:
     title: float = FONT_TITLE
     cap: float = FONT_CAPTION      # captions, fact names and values (the numbers)
     small: float = FONT_SMALL + 1  # the lines under the facts
-    code: float = FONT_SMALL       # the Keras call
+    mono: float = FONT_SMALL       # the Keras call
     key_w: float = 58     # room for the fact names
-    notes: bool = True
+    notes: bool = True    # the two closing notes
+    captions: bool = True  # "slides along ..." under each picture
+    row: float = 21       # facts: spacing of the rows (units of u; also the chips' height)
+    first: float = 30     # facts: the first row under the layer name (units of u)
+    code_y: float = 182   # facts: the Keras call under the layer name (units of u)
+    name: float = FONT_TITLE + 2   # the layer name
 
 
 PAGE = Geo()
-SLIDE = Geo(u=1.25, pw=404, top=78, art_h=292, title=17, cap=13.5, small=11.5, code=11, key_w=90,
-             notes=False)
+SLIDE = Geo(u=1.25, pw=404, top=84, art_h=244, title=20, cap=17, small=12, mono=12.5, key_w=110,
+            notes=False, captions=False, row=24, first=34, code_y=204, name=22)
 
 
 def compute(spec: FigureSpec) -> list[convfig.ConvSpec]:
@@ -62,6 +67,11 @@ def _arrow(a: tuple[float, float], b: tuple[float, float]) -> Line:
     return Line((a, b), "window", 2.0, arrow=True, head=10)
 
 
+def _caption(g: Geo, x: float, y: float, text: str) -> list[Item]:
+    """The line under a picture (none on a slide: the facts say how many axes)."""
+    return [Label(x, y, text, g.cap, ha="center", va="center")] if g.captions else []
+
+
 def _conv1d(sp: convfig.ConvSpec, g: Geo) -> list[Item]:
     """(steps, features) grid; the window covers the first k steps of every feature."""
     u = g.u
@@ -73,8 +83,7 @@ def _conv1d(sp: convfig.ConvSpec, g: Geo) -> list[Item]:
     items += [Box(x0, y0, steps * c, feats * c, edge="fg", lw=1.2),
               Box(x0, y0, k * c, feats * c, edge="window", lw=2.6, key=("window", 1)),
               _arrow((x0, bottom + 22 * u), (x0 + steps * c, bottom + 22 * u)),
-              Label(x0 + steps * c / 2, bottom + 40 * u, "slides along steps (1 axis)", g.cap, ha="center",
-                    va="center"),
+              *_caption(g, x0 + steps * c / 2, bottom + 40 * u, "slides along steps (1 axis)"),
               Label(x0 - 4, y0 - 12 * u, f"{feats} features (channels) ↓", g.small, "muted", va="center")]
     return items
 
@@ -94,8 +103,7 @@ def _conv2d(sp: convfig.ConvSpec, g: Geo) -> list[Item]:
     bottom = ybase + hh * c
     items += [_arrow((x0, bottom + 16 * u), (x0 + ww * c, bottom + 16 * u)),
               _arrow((x0 - 14 * u, ybase), (x0 - 14 * u, bottom)),
-              Label(x0 + ww * c / 2 + 20 * u, bottom + 36 * u, "slides along height and width (2 axes)", g.cap,
-                    ha="center", va="center"),
+              *_caption(g, x0 + ww * c / 2 + 20 * u, bottom + 36 * u, "slides along height and width (2 axes)"),
               Label(x0 + ww * c + (n - 1) * off + 8, ybase - (n - 1) * off + 8, f"{n} channels", g.small,
                     "muted", va="center")]
     return items
@@ -122,8 +130,7 @@ def _conv3d(sp: convfig.ConvSpec, g: Geo) -> list[Item]:
     items += [_arrow((fx, fy + 16 * u), (fx + w * ob.u, fy + 16 * u)),
               _arrow((fx - 14 * u, fy - h * ob.u), (fx - 14 * u, fy)),
               _arrow((bx + 12 * u, by + 4 * u), (ex + 12 * u, ey + 4 * u)),
-              Label(x0 + 110 * u, fy + 36 * u, "slides along depth, height, width (3 axes)", g.cap, ha="center",
-                    va="center")]
+              *_caption(g, x0 + 110 * u, fy + 36 * u, "slides along depth, height, width (3 axes)")]
     return items
 
 
@@ -135,12 +142,12 @@ def _facts(sp: convfig.ConvSpec, x: float, ty: float, g: Geo) -> list[Item]:
     """Name, sample / kernel / output shapes and parameters of one layer, every number from its ConvSpec."""
     r, u = sp.rank, g.u
     ins, outs = NAMES[r]
-    name_w = tx.width(sp.layer_name, g.title + 2, bold=True)
-    items: list[Item] = [Label(x, ty, sp.layer_name, g.title + 2, bold=True, va="center", key=("layer", r)),
+    name_w = tx.width(sp.layer_name, g.name, bold=True)
+    items: list[Item] = [Label(x, ty, sp.layer_name, g.name, bold=True, va="center", key=("layer", r)),
                          Label(x + name_w + 10 * u, ty + 1, _axes(r), g.cap, "muted", va="center")]
-    ys = [ty + (30 + 21 * i) * u for i in range(7)]
+    ys = [ty + (g.first + g.row * i) * u for i in range(7)]
     kx = x + g.key_w                      # the values' column
-    chip_h = 21 * u
+    chip_h = g.row * u
     kshape = fmt.shape(tuple(sp.kernel_size) + (sp.channels,))
     rows = [("sample", parts.chip(kx, ys[0], fmt.tuple_str(tuple(sp.input_shape) + (sp.channels,)),
                                   fill="input_fill", size=g.cap, pad=5, height=chip_h, key=("sample", r))),
@@ -158,7 +165,7 @@ def _facts(sp: convfig.ConvSpec, x: float, ty: float, g: Geo) -> list[Item]:
             (chips if isinstance(val, Box) else items).append(val)  # type: ignore[arg-type]
         else:
             items.append(Label(kx + 5, yy, str(val), g.small, "muted", va="center"))
-    items.append(Label(x, ty + 182 * u, sp.keras_call().replace("keras.layers.", ""), g.code, "muted", mono=True,
+    items.append(Label(x, ty + g.code_y * u, sp.keras_call().replace("keras.layers.", ""), g.mono, "muted", mono=True,
                        va="center"))
     return items + chips
 
@@ -173,7 +180,7 @@ def plan(spec: FigureSpec, specs: list[convfig.ConvSpec]) -> Layout:
     ty = g.top + g.art_h + 54 * g.u
     for i, sp in enumerate(specs):
         items += _facts(sp, M + i * g.pw + 10 * g.u, ty, g)
-    h = ty + 182 * g.u + 64
+    h = ty + g.code_y * g.u + 64
     if g.notes:
         items += [Label(M, h - 38, "Keras adds the batch axis in front: Conv2D takes (batch, height, width, "
                         "channels).", g.cap, "muted", va="center"),
