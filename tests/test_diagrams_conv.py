@@ -339,6 +339,8 @@ def test_strides_panels_show_each_window(params, target):
         assert label.y + label.h <= origin.y and label.x + label.w / 2 == pytest.approx(origin.x + wp * origin.w / 2)
         if c + 1 < cs.out_spatial[1]:
             assert label.x + label.w < lay.at(("start", (r, c + 1))).x
+        if target == "slide":
+            assert label.size == lay.at(("starts", ())).size, "the slide's start labels are as large as its side text"
     right, bottom = parts.extent(lay.items)
     assert right <= lay.width and bottom <= lay.height, "nothing is cut off"
 

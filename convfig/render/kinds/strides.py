@@ -81,7 +81,7 @@ def sizes(spec: FigureSpec, cs) -> Sizes:
         tc = int(max(7, min(18, 150 / max(hp, wp), 520 / (wo * max(wp, 1) + wo))))
         return Sizes(tc, max(14, tc + 6))
     tc = int(max(6, min(20, 160 / max(hp, wp), 470 / (wo * wp + wo), 420 / (ho * hp + ho))))
-    return Sizes(tc, max(30, tc + 10), gy=124, title=16, text=13, axis=12, start=11, line=29, slide=True)
+    return Sizes(tc, max(36, tc + 16), gy=142, title=18, text=15, axis=13, start=15, line=34, slide=True)
 
 
 def plan(spec: FigureSpec, data: Strides) -> Layout:
@@ -98,7 +98,7 @@ def plan(spec: FigureSpec, data: Strides) -> Layout:
     items, _ = parts.heading(M, 8, title,
                              "one small copy of the input per output cell, placed like the output grid "
                              f"({fmt.shape((ho, wo))})", size=z.title, sub_size=z.text)
-    items += [Label(gx + grid_w / 2, gy - (48 if z.slide else 34), f"output column {fmt.ARROW}",
+    items += [Label(gx + grid_w / 2, gy - (58 if z.slide else 34), f"output column {fmt.ARROW}",
                     z.axis, "muted", ha="center", va="center"),
               Label(gx - 22 * z.axis / 9, gy + grid_h / 2, "\u2190 output row", z.axis, "muted", ha="center",
                     va="center", rotate=90)]
@@ -117,7 +117,7 @@ def plan(spec: FigureSpec, data: Strides) -> Layout:
                                         line_h=20, color="muted")
         shapes = (f"input {fmt.tuple_str(cs.input_shape + (1,))} {fmt.ARROW} output "
                   f"{fmt.tuple_str(cs.output_shape)}")
-        code.append(Label(side_x, side_bottom + 30 + code_h + 16, shapes, z.text, "muted", va="center"))
+        code.append(Label(side_x, side_bottom + 30 + code_h + 20, shapes, z.text, "muted", va="center"))
         right, bottom = parts.extent(side + code)
         width, height = int(max(right + M, 700)), int(max(gy + grid_h + 24, bottom + 24))
         items += labels + side + code
@@ -159,7 +159,8 @@ def _thumbnail(cs, cov: np.ndarray, st, x0: float, y0: float, z: Sizes) -> tuple
     if z.slide:                     # as wide as its text (at most the thumbnail pitch), just over the thumbnail
         size = tx.fit(start, z.start, wp * tc + z.gap - 12)
         w = tx.width(start, size) + 10
-        label = Box(x0 + wp * tc / 2 - w / 2, y0 - 24, w, 20, fill="bg", text=start, color="muted", size=size,
+        label = Box(x0 + wp * tc / 2 - w / 2, y0 - 2 * z.start - 2, w, 1.8 * z.start, fill="bg", text=start,
+                    color="muted", size=size,
                     key=("start", (orow, ocol)))
     else:
         label = Box(x0 + wp * tc / 2 - 30, y0 - 17, 60, 14, fill="bg", text=start, color="muted", size=FONT_SMALL,
