@@ -40,6 +40,9 @@ PAGE_KEYS = {
 }
 
 
+_SCANNED: dict[tuple, tuple] = {}     # (docs name, stepper default, src, text) -> its Placed fences
+
+
 @dataclass
 class Settings:
     docs_dir: Path
@@ -100,11 +103,19 @@ class FigureSite:
         return posixpath.join(self.s.shown_docs, src)
 
     def scan_page(self, src: str, text: str) -> list[Placed]:
+        """The checked fences of one page; a page read before with the same text and settings (the
+        rebuilds of ``mkdocs serve``) is not parsed and checked again."""
+        memo = (self.s.shown_docs, self.s.stepper, src, text)
+        if memo in _SCANNED:
+            return list(_SCANNED[memo])
         placed = []
         for block in find_fences(text):
             fence = parse_body(block.body, self.where(src), block.start)
             specs = check(self._with_default(fence)) if fence.kind else []
             placed.append(Placed(src, block, fence, specs))
+        if len(_SCANNED) > 1000:
+            _SCANNED.clear()
+        _SCANNED[memo] = tuple(placed)
         return placed
 
     def _with_default(self, fence: Fence) -> Fence:
