@@ -17,6 +17,7 @@ import convfig
 from convfig import arithmetic
 from convfig.render import fmt, protocol
 from convfig.render.kinds import model_shapes
+from convfig.render.layout import Label
 from convfig.render.registry import make_spec
 
 CASES = [
@@ -196,9 +197,20 @@ def _model(spatial, channels):
     return out
 
 
+@pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("spatial,channels", [((28, 28), 1), ((32, 32), 3), ((20, 28), 2)])
-def test_model_shapes_show_the_engines_output_shapes(spatial, channels):
-    lay = _layout("model-shapes", {"input": "x".join(map(str, spatial)), "channels": channels})
+def test_model_shapes_show_the_engines_output_shapes(spatial, channels, target):
+    """The engine's shapes and counts on the page and on the slide (there in larger type, nothing overlapping:
+    each column's shape chip sits below its call, the total below every column)."""
+    lay = _target_layout("model-shapes", {"input": "x".join(map(str, spatial)), "channels": channels}, target)
+    total = sum(spec.params for _, spec in _model(spatial, channels))
+    assert lay.text_at(("total",)).startswith(f"Total parameters: {total:,}.")
+    if target == "slide":
+        page = _layout("model-shapes", {"input": "x".join(map(str, spatial)), "channels": channels})
+        assert all(lay.at(k).size > page.at(k).size for k in [("dims", 1), ("shape", 1), ("params", 1), ("total",)])
+        calls = [it for it in lay.items if isinstance(it, Label) and it.mono]
+        assert max(it.y for it in calls) < min(lay.at(("shape", i)).y for i in range(4))
+        assert lay.at(("total",)).y > max(lay.at(("params", i)).y for i in range(1, 4))
     assert lay.text_at(("shape", 0)) == f"(None, {spatial[0]}, {spatial[1]}, {channels})"
     for i, (shape, spec) in enumerate(_model(spatial, channels), start=1):
         assert lay.text_at(("shape", i)) == "(None, " + ", ".join(map(str, shape)) + ")"
