@@ -192,7 +192,10 @@
     const q = new URLSearchParams(h);
     const r = Object.assign({}, E.DEFAULTS);        // missing keys: the CLI's defaults, as `convfig gif`
     for (const k of E.KEYS) if (q.has(k)) r[k] = q.get(k);
-    for (const k of E.NUMBER_KEYS) if (q.has(URL_KEYS[k])) r[k] = q.get(URL_KEYS[k]);
+    for (const k of E.NUMBER_KEYS) {          // kernel-values (the flag's spelling) or kernel_values (the fence's)
+      const name = [URL_KEYS[k], k].find((n) => q.has(n));
+      if (name) r[k] = q.get(name);
+    }
     raw = r;
     return true;
   }
