@@ -318,3 +318,28 @@ def test_slide_puts_the_filter_rows_beside_the_inputs_in_larger_type(params):
     assert slide.width / slide.height > page.width / page.height
     for step in (0, last):
         assert clashes(slide, step) == [], step
+
+
+@pytest.mark.parametrize("params", [{}, CASES[1], CASES[5], CASES[8], NON_SQUARE[1]])
+def test_slide_numbers_share_one_large_size_and_fit_their_cells(params):
+    """Slide: every keyed number (input, weight, output, partial sum, total) is drawn at the same size, the
+    largest on the figure's cells; each fits its cell (the cells widen for the widest number), and each
+    filter's arrow starts right of its widest total."""
+    from convfig.render import text as tx
+    from convfig.render.layout import Label, Line
+
+    _, t, _ = _engine(params)
+    slide, page = _layout(params, "slide"), _layout(params)
+    sizes = set()
+    for i in range(len(slide.steps)):
+        for it in slide.keyed(i):
+            sizes.add(it.size)
+            if isinstance(it, Box):
+                assert tx.width(it.text, it.size, it.bold) <= it.w - 3, it.key
+    assert len(sizes) == 1 and sizes.pop() > max(it.size for it in page.keyed(0))
+    totals = [it for st in slide.steps for it in st.show if isinstance(it, Label) and it.key and it.key[0] == "total"]
+    arrows = [it for it in slide.items if isinstance(it, Line) and it.arrow]
+    assert len(arrows) == t.output.shape[-1]
+    for a in arrows:
+        row = [lab for lab in totals if abs(lab.y - a.points[0][1]) < 1]
+        assert row and a.points[0][0] > max(lab.x + tx.width(lab.text, lab.size, True) for lab in row)

@@ -19,8 +19,7 @@ Keys (always with the channel / filter index, also when there is only one):
 
 - ``("input", (r, c, ch))`` in 2D, ``("input", (t, ch))`` in 1D: padded-input coordinates, padding cells
   included (they show 0);
-- ``("kernel", (r, c, cl, f))`` / ``("kernel", (t, cl, f))``: the Keras kernel tensor index (cl = the
-  channel within the filter's group);
+- ``("kernel", (r, c, cl, f))`` / ``(t, cl, f)``: the Keras kernel index (cl: channel in the filter's group);
 - ``("output", (r, c, f))`` / ``("output", (t, f))``;
 - ``("sum", (ch, f))``: the partial sum "sum = v" of channel ch in filter f; ``("total", (f,))``: "= v".
 """
@@ -47,9 +46,8 @@ MAX_WIDTH = 900
 MAX_STACK = 8          # channels / filters the figure can draw side by side / one under the other
 M = 14                 # outer margin
 SUM_W = 104            # room for "+ bias", "= total" and the arrow between the slices and the maps
-SLIDE_CELL = 54        # slide: cell px, number pt, scale of the other type and offsets (>= 24 px at 1920 wide)
-SLIDE_FONT = 16
-SLIDE_S = 1.4
+SLIDE_CELL, SLIDE_FONT, SLIDE_S = 44, 20.5, 1.4   # slide: smallest cell px, number pt (digits >= 24 px tall at
+                                                 # 1920 x 1080), scale of the other type and offsets
 
 
 def compute(spec: FigureSpec) -> Trace:
@@ -99,9 +97,19 @@ class _Geo:
     flabel: float = FONT_LABEL
     ftitle: float = FONT_TITLE
     fcap: float = FONT_CAPTION
+    c_in: float = 0      # slide: input cells and output cells (0: the same as the kernel cells, ``c``)
+    c_out: float = 0
+
+    @property
+    def ci(self) -> float:
+        return self.c_in or self.c
+
+    @property
+    def co(self) -> float:
+        return self.c_out or self.c
 
     def card_x(self, ch: int) -> float:
-        return M + ch * (self.col_in + self.gap) + (self.col_in - self.wp * self.c) / 2
+        return M + ch * (self.col_in + self.gap) + (self.col_in - self.wp * self.ci) / 2
 
     def slice_x(self, ch: int) -> float:
         return self.x_k + ch * (self.col_k + self.gap_k) + (self.col_k - self.kw * self.c) / 2
@@ -113,7 +121,7 @@ class _Geo:
         return self.y_f0 + f * self.row_h + 28 * self.s
 
     def out_xy(self, f: int, r: int, q: int) -> tuple[float, float]:
-        return self.xo + q * self.c, self.slice_y(f) + r * self.c
+        return self.xo + q * self.co, self.slice_y(f) + r * self.co
 
     @property
     def y_note(self) -> float:
@@ -142,29 +150,36 @@ def _geometry(cs: ConvSpec, widest: int = 0) -> _Geo:
                 row_h, cs.filters)
 
 
-def _slide_geometry(cs: ConvSpec, beside: bool) -> _Geo:
-    """The slide: cells of SLIDE_CELL px with SLIDE_FONT pt numbers, the filter rows beside the input row
-    (``beside``) or under it as on the page."""
+def _slide_geometry(cs: ConvSpec, beside: bool, widest: tuple[float, ...]) -> _Geo:
+    """The slide: SLIDE_FONT pt numbers in cells of at least SLIDE_CELL px, wider for the widest input, kernel,
+    output number and "sum = v" (``widest``); the filter rows beside the input row (``beside``) or under it."""
     hp, wp = _as2d(cs.padded_shape)
     kh, kw = _as2d(cs.kernel_size)
     ho, wo = _as2d(cs.out_spatial)
-    c, s, fcell = SLIDE_CELL, SLIDE_S, SLIDE_FONT
-    col_in = max(wp * c, tx.width("channel 0", FONT_LABEL * s, True), 0 if beside else kw * c)
-    x_k = M + cs.channels * (col_in + 30) - 30 + 48 if beside else M
-    col_k, gap_k = (kw * c, 40) if beside else (col_in, 30)
-    xs = x_k + cs.channels * (col_k + gap_k) - gap_k + 16
-    xo = xs + SUM_W * s
-    width = int(np.ceil(max(xo + max(wo * c, tx.width("map 0", FONT_LABEL * s, True)) + M, MIN_WIDTH_PX)))
+    s, fcell = SLIDE_S, SLIDE_FONT
+    ci, c, co = (max(SLIDE_CELL, 2 * int(np.ceil((w + 12) / 2))) for w in widest[:3])
+    c, co = max(ci, c), max(ci, c, co)
+    col_in = max(wp * ci, tx.width("channel 0", FONT_LABEL * s, True), 0 if beside else max(kw * c, widest[3] - 14))
+    x_k = M + cs.channels * (col_in + 24) - 24 + 36 if beside else M
+    col_k, gap_k = (max(kw * c, widest[3] - 24), 34) if beside else (col_in, 24)
+    xs = x_k + cs.channels * (col_k + gap_k) - gap_k + 14
+    xo = xs + max(SUM_W * s, tx.width("= " + fmt.num(-10 ** 3), fcell, True) + 40)
+    width = int(np.ceil(max(xo + max(wo * co, tx.width("map 0", FONT_LABEL * s, True)) + M, MIN_WIDTH_PX)))
     y_in = 106 * s
-    y_f0 = y_in - 28 * s if beside else y_in + hp * c + 14 * s
-    row_h = 28 * s + max(kh * c + 34 * s, ho * c) + 12 * s
-    return _Geo(c, hp, wp, kh, kw, ho, wo, col_in, col_k, 30, gap_k, x_k, xs, xo, width, fcell, fcell - 1, y_f0,
-                row_h, cs.filters, y_in, s, y_in + hp * c + 14 * s, True, FONT_LABEL * s, FONT_TITLE * s,
-                FONT_CAPTION * s)
+    y_f0 = y_in - 28 * s if beside else y_in + hp * ci + 14 * s
+    row_h = 28 * s + max(kh * c + 36 * s, ho * co) + 10 * s
+    return _Geo(c, hp, wp, kh, kw, ho, wo, col_in, col_k, 24, gap_k, x_k, xs, xo, width, fcell, FONT_SMALL * s + 3,
+                y_f0, row_h, cs.filters, y_in, s, y_in + hp * ci + 14 * s, True, FONT_LABEL * s, FONT_TITLE * s,
+                FONT_CAPTION * s, ci, co)
 
 
-def _cell_size(s: str, g: _Geo, bold: bool = False) -> float:
-    return tx.fit(s, g.fcell, g.c - 3, bold)
+def _cell_size(s: str, g: _Geo, bold: bool = False, cell: float = 0) -> float:
+    return tx.fit(s, g.fcell, (cell or g.c) - 3, bold)
+
+
+def _total_size(g: _Geo) -> float:
+    """The filter's total "= v": label type, at least the numbers' size."""
+    return max(g.flabel + 1, g.fcell)
 
 
 def _stack(x: float, y: float, n: int, fill: str, s: float = 1) -> tuple[list[Item], float]:
@@ -215,19 +230,19 @@ def _in_cell(cs: ConvSpec, tr: Trace, g: _Geo, r: int, q: int, ch: int, lit: boo
     s = fmt.num(tr.padded[idx])
     pad = _is_pad(cs, r, q)
     fill = "window_fill" if lit else "pad_fill" if pad else "input_fill"
-    return Box(g.card_x(ch) + q * g.c, g.y_in + r * g.c, g.c, g.c, fill=fill, edge="grid", dash=pad,
-               hatch="pad_hatch" if pad else None, text=s, color="muted" if pad else "fg", size=_cell_size(s, g),
-               key=("input", idx))
+    return Box(g.card_x(ch) + q * g.ci, g.y_in + r * g.ci, g.ci, g.ci, fill=fill, edge="grid", dash=pad,
+               hatch="pad_hatch" if pad else None, text=s, color="muted" if pad else "fg",
+               size=_cell_size(s, g, cell=g.ci), key=("input", idx))
 
 
 def _inputs(cs: ConvSpec, tr: Trace, g: _Geo) -> list[Item]:
     items: list[Item] = []
     for ch in range(cs.channels):
         cx = g.card_x(ch)
-        items.append(Label(cx + g.wp * g.c / 2, g.y_in - 14 * g.s, f"channel {ch}", g.flabel - 1, bold=True,
+        items.append(Label(cx + g.wp * g.ci / 2, g.y_in - 14 * g.s, f"channel {ch}", g.flabel - 1, bold=True,
                            ha="center", va="center"))
         items += [_in_cell(cs, tr, g, r, q, ch, False) for r in range(g.hp) for q in range(g.wp)]
-        items.append(Box(cx, g.y_in, g.wp * g.c, g.hp * g.c, edge="fg", lw=1.2))
+        items.append(Box(cx, g.y_in, g.wp * g.ci, g.hp * g.ci, edge="fg", lw=1.2))
     return items
 
 
@@ -273,13 +288,15 @@ def _filters(cs: ConvSpec, tr: Trace, g: _Geo) -> list[Item]:
         items.append(Label(g.x_k, yf + 12 * g.s, _filter_label(cs, g, f), g.flabel - 1, bold=True, va="center"))
         for ch in range(cs.channels):
             items += _slice(cs, tr, g, f, ch)
-        ymid = ys + min(g.kh, g.ho) * g.c / 2
+        ymid = ys + min(g.kh * g.c, g.ho * g.co) / 2
+        x0 = g.xs + max([66 * g.s] + [tx.width(f"= {fmt.num(v)}", _total_size(g), True) + 8
+                                      for v in tr.output[..., f].flat])
         items += [Label(g.xs, ymid - 12 * g.s, f"+ bias {fmt.num(tr.bias[f])}", g.fsmall + 1, "muted", va="center"),
-                  Line(((g.xs + 66 * g.s, ymid + 10 * g.s), (g.xo - 6, ymid + 10 * g.s)), "muted", lw=1.4, arrow=True),
+                  Line(((x0, ymid + 10 * g.s), (g.xo - 6, ymid + 10 * g.s)), "muted", lw=1.4, arrow=True),
                   Label(g.xo, yf + 12 * g.s, f"map {f}", g.flabel - 1, bold=True, va="center")]
-        items += [Box(*g.out_xy(f, r, q), g.c, g.c, fill="output_empty", edge="grid", dash=True)
+        items += [Box(*g.out_xy(f, r, q), g.co, g.co, fill="output_empty", edge="grid", dash=True)
                   for r in range(g.ho) for q in range(g.wo)]
-        items.append(Box(g.xo, ys, g.wo * g.c, g.ho * g.c, edge="fg", lw=1.6))
+        items.append(Box(g.xo, ys, g.wo * g.co, g.ho * g.co, edge="fg", lw=1.6))
     return items
 
 
@@ -320,8 +337,8 @@ def _window(cs: ConvSpec, tr: Trace, g: _Geo, st: TraceStep) -> tuple[tuple, lis
             for q in cols:
                 keys.append(("input", _in_index(cs, r, q, ch)))
                 items.append(_in_cell(cs, tr, g, r, q, ch, True))
-        items.append(Box(g.card_x(ch) + cols[0] * g.c, g.y_in + rows[0] * g.c, (cols[-1] - cols[0] + 1) * g.c,
-                         (rows[-1] - rows[0] + 1) * g.c, edge="window", lw=2.6, dash=dashed))
+        items.append(Box(g.card_x(ch) + cols[0] * g.ci, g.y_in + rows[0] * g.ci, (cols[-1] - cols[0] + 1) * g.ci,
+                         (rows[-1] - rows[0] + 1) * g.ci, edge="window", lw=2.6, dash=dashed))
     return tuple(keys), items
 
 
@@ -338,16 +355,17 @@ def _step(cs: ConvSpec, tr: Trace, g: _Geo, i: int, y_step: float) -> Step:
         for cl, s in enumerate(partial):
             ch = grp * cg + cl
             show.append(Label(g.slice_x(ch) + g.kw * g.c / 2, g.slice_y(f) + g.kh * g.c + 13 * g.s,
-                              f"sum = {fmt.num(s)}", g.fsmall + 1, ha="center", va="center", key=("sum", (ch, f))))
-        ymid = g.slice_y(f) + min(g.kh, g.ho) * g.c / 2
-        show.append(Label(g.xs, ymid + 10 * g.s, f"= {total}", g.flabel + 1, bold=True, va="center",
+                              f"sum = {fmt.num(s)}", g.fcell if g.slide else g.fsmall + 1, ha="center", va="center",
+                              key=("sum", (ch, f))))
+        ymid = g.slice_y(f) + min(g.kh * g.c, g.ho * g.co) / 2
+        show.append(Label(g.xs, ymid + 10 * g.s, f"= {total}", _total_size(g), bold=True, va="center",
                           key=("total", (f,))))
         x, y = g.out_xy(f, *rq)
         key = _out_key(cs, st.out_pos, f)
-        keep.append(Box(x, y, g.c, g.c, fill="output_fill", edge="grid", lw=1.6, text=total,
-                        size=_cell_size(total, g), key=key))
-        show.append(Box(x, y, g.c, g.c, fill="output_new", edge="window", lw=2.6, text=total, bold=True,
-                        size=_cell_size(total, g, True), key=key))
+        keep.append(Box(x, y, g.co, g.co, fill="output_fill", edge="grid", lw=1.6, text=total,
+                        size=_cell_size(total, g, cell=g.co), key=key))
+        show.append(Box(x, y, g.co, g.co, fill="output_new", edge="window", lw=2.6, text=total, bold=True,
+                        size=_cell_size(total, g, True, g.co), key=key))
         bias = f" + bias {fmt.num(tr.bias[f])}" if tr.bias[f] else ""
         described.append(f"filter {f}: {fmt.signed_sum(partial)}{bias} = {total}")
     show.append(Label(M, y_step, words.step_line(tr, i), g.flabel, va="center"))
@@ -359,7 +377,11 @@ def plan(spec: FigureSpec, data: Trace) -> Layout:
     """The channels figure as a Layout: static panels, then one Step per output position."""
     cs, tr = data.spec, data
     if spec.target == "slide":     # the arrangement that draws larger on 1872 x 1032 (the page less its margins)
-        g = max((_slide_geometry(cs, b) for b in (True, False)),
+        wide = tuple(max(tx.width(fmt.num(v), SLIDE_FONT, b) for v in a.ravel())
+                     for a, b in ((tr.padded, False), (tr.kernel, False), (tr.output, True)))
+        wide += (max(tx.width(f"sum = {fmt.num(v)}", SLIDE_FONT) for st in tr.steps for f in range(cs.filters)
+                     for v in _partials(cs, st, f)),)
+        g = max((_slide_geometry(cs, b, wide) for b in (True, False)),
                 key=lambda g: min(1872 / g.width, 1032 / (g.y_note + 100 * g.s)))
     else:
         widest = max(tx.width(fmt.num(v), 11, True) for v in np.concatenate([tr.padded.ravel(), tr.output.ravel()]))
