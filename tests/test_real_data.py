@@ -87,8 +87,12 @@ def test_photo_kernels_slide_tiles_do_not_touch(padding):
     lay = _lay("photo-kernels", "slide", padding=padding)
     _apart(lay, lambda key: key[1][0] if key[0] == "kernel" else key[1])
     _apart(lay, lambda key: key[0] == "kernel")
-    for name in samples.KERNELS:
+    for name, k in samples.KERNELS.items():
         assert lay.at(("kernel", (name, 0, 2))).x + lay.at(("kernel", (name, 0, 2))).w < lay.at(("map", name)).x
+        if samples.signed(k):             # the colour bar runs under the whole tile: kernel's left to map's right
+            bar, im, cell = lay.at(("bar", name)), lay.at(("map", name)), lay.at(("kernel", (name, 0, 0)))
+            frame_right = im.x + im.w + (1 if padding == "valid" else 0)       # a valid map sits 1 px inside
+            assert bar.x == cell.x and bar.x + bar.w == frame_right
     assert 1.6 < lay.width / lay.height < 2.0
 
 

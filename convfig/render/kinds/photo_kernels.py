@@ -34,7 +34,7 @@ KC = 19              # kernel cell
 COLS = 4             # tiles per row
 TILE_GAP = 18
 BAR_H = samples.BAR_H
-S_KC, S_FONT, S_GAP = 30, 11.5, 26    # slides: kernel cell, type size (pt), gap between tiles
+S_KC, S_FONT, S_KFONT, S_GAP = 40, 16, 15.5, 30    # slides: kernel cell, type size, its weights (pt), tile gap
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,11 @@ def picture(name: str, values: np.ndarray, signed: bool) -> tuple[np.ndarray, fl
     return samples.grey(values), 0.0
 
 
-def _map_items(x: float, y: float, name: str, k: np.ndarray, data: Maps, sizes: tuple[float, float, float]
-               ) -> list[Item]:
+def _map_items(x: float, y: float, name: str, k: np.ndarray, data: Maps, sizes: tuple[float, float, float],
+               bar_x: float | None = None) -> list[Item]:
     """One feature map with its top-left at (x, y) (a valid map centred in the photo's frame), its shape
-    under it and, if signed, its colour bar; ``sizes``: (shape font, colour bar font, colour bar height)."""
+    under it and, if signed, its colour bar; ``sizes``: (shape font, colour bar font, colour bar height).
+    With ``bar_x`` (slides) the bar runs from there to the map's right edge and the shape is centred."""
     ph, pw = data.photo.shape
     values = data.maps[name]
     mh, mw = values.shape
@@ -93,17 +94,21 @@ def _map_items(x: float, y: float, name: str, k: np.ndarray, data: Maps, sizes: 
         items += parts.frame(x, y, pw, ph, "grid", 1, dash=True)
     shape_size, bar_size, bar_h = sizes
     items.append(Image(x + off[1], y + off[0], mw, mh, pix, key=("map", name)))
-    items.append(Label(x, y + ph + 10 * shape_size / 8, fmt.tuple_str((mh, mw, 1)), shape_size, "muted",
-                       va="center", key=("shape", name)))
+    items.append(Label(x if bar_x is None else x + pw / 2, y + ph + 10 * shape_size / 8, fmt.tuple_str((mh, mw, 1)),
+                       shape_size, "muted", ha="left" if bar_x is None else "center", va="center",
+                       key=("shape", name)))
     if limit:
-        items += samples.colour_bar(x, y + ph + 20 * shape_size / 8, pw, limit, name, size=bar_size, h=bar_h)
+        bx = x if bar_x is None else bar_x
+        items += samples.colour_bar(bx, y + ph + 20 * shape_size / 8, x + pw - bx, limit, name, size=bar_size,
+                                    h=bar_h)
     return items
 
 
-def _footer(padding: str) -> tuple[str, str]:
-    return (f"feature_map = convfig.conv(photo, kernel, padding='{padding}')   # photo: (150, 128, 1)",
+def _footer(padding: str, slide: bool = False) -> tuple[str, str]:
+    note = ("grey: weights sum to 1;  colour: weights sum to 0 (edges), blue < 0 < vermillion" if slide else
             "grey: weights sum to 1, clipped to 0–255;  colour: weights sum to 0 (edge detectors), blue < 0 < "
             "vermillion")
+    return f"feature_map = convfig.conv(photo, kernel, padding='{padding}')   # photo: (150, 128, 1)", note
 
 
 def _alt(padding: str) -> str:
@@ -130,15 +135,15 @@ def _plan_slide(data: Maps) -> Layout:
                                va="center"))
             if k is None:
                 items.append(Image(xi, yi, pw, ph, samples.grey(data.photo), key=("input", ())))
-                items.append(Label(xi, yi + ph + 10 * size / 8, fmt.tuple_str((ph, pw, 1)), size, "muted",
-                                   va="center"))
+                items.append(Label(xi + pw / 2, yi + ph + 10 * size / 8, fmt.tuple_str((ph, pw, 1)), size, "muted",
+                                   ha="center", va="center"))
                 items += [Label(x, yi + 10 + j * size * 1.8, s, size - 1, "muted", va="center")
                           for j, s in enumerate(("Grace", "Hopper,", "public", "domain"))]
                 continue
-            items += kernel_cells(x, yi, name, k, kc, size + 0.5, below=True)[0]
-            items += _map_items(xi, yi, name, k, data, (size, size, BAR_H + 2))
+            items += kernel_cells(x, yi, name, k, kc, S_KFONT, below=True)[0]
+            items += _map_items(xi, yi, name, k, data, (size, size, BAR_H + 2), bar_x=x)   # a tile-wide bar
         y += 34 + ph + 20 * size / 8 + (BAR_H + 2 * size + 12 if bars else 0) + S_GAP
-    call, note = _footer(data.padding)
+    call, note = _footer(data.padding, slide=True)
     items.append(Label(M, y + 8, call, size, "fg", mono=True))
     items.append(Label(M, y + 12 + 2 * size, note, size, "muted"))
     w, h = parts.extent(items)
