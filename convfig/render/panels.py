@@ -66,44 +66,50 @@ def depthwise_example(params: dict, max_maps: int, max_side: int, filters: int =
     return ds, rng, x, rng.integers(-1, 2, size=ds.kernel_size + (c, m))
 
 
-def indices(x: float, y: float, rows: int, cols: int, cell: float = C, first: tuple[int, int] = (0, 0)) -> list[Item]:
-    """Row numbers left of a grid, column numbers above it (muted)."""
-    out: list[Item] = [Label(x - 5, y + r * cell + cell / 2, str(r + first[0]), IDX_PT, "muted", ha="right",
+def indices(x: float, y: float, rows: int, cols: int, cell: float = C, first: tuple[int, int] = (0, 0),
+            size: float = IDX_PT) -> list[Item]:
+    """Row numbers left of a grid, column numbers above it (muted; ``size`` pt, the gaps grow with it)."""
+    g = size / IDX_PT
+    out: list[Item] = [Label(x - 5 * g, y + r * cell + cell / 2, str(r + first[0]), size, "muted", ha="right",
                              va="center") for r in range(rows)]
-    out += [Label(x + c * cell + cell / 2 + 1, y - 9, str(c + first[1]), IDX_PT, "muted", ha="center", va="center")
-            for c in range(cols)]
+    out += [Label(x + c * cell + cell / 2 + 1, y - 9 * g, str(c + first[1]), size, "muted", ha="center",
+                  va="center") for c in range(cols)]
     return out
 
 
 def cell(x: float, y: float, text: str, key: tuple | None, *, fill: Colour = "input_fill", side: float = C,
-         bold: bool = False, kind: str = "real") -> list[Item]:
+         bold: bool = False, kind: str = "real", font: float = FONT_CELL, dy: float = 0) -> list[Item]:
     """One cell: kind 'real' (grid edge, value on an inset keyed box), 'pad' (hatched, dashed, muted text),
-    'zero' (an inserted zero: dashed edge, muted text, no hatch), 'empty' (output not written yet)."""
-    size = tx.fit(text, FONT_CELL, side - (10 if bold else 7), bold) if text else FONT_CELL
+    'zero' (an inserted zero: dashed edge, muted text, no hatch), 'empty' (output not written yet). The value
+    in at most ``font`` pt (smaller if it does not fit), ``dy`` px below the centre."""
+    size = tx.fit(text, font, side - (10 if bold else 7), bold) if text else font
     if kind == "pad":
         out: list[Item] = [parts.input_cell(x, y, side, pad=True)]
         if text:
-            out.append(Label(x + side / 2 + 1, y + side / 2, text, size, "muted", ha="center", va="center",
+            out.append(Label(x + side / 2 + 1, y + side / 2 + dy, text, size, "muted", ha="center", va="center",
                              plate="pad_fill", key=key))
         return out
     if kind == "zero":
         return [Box(x, y, side, side, fill="bg", edge="grid", dash=True),
-                Box(x + 2, y + 2, side - 3, side - 3, fill="bg", text=text, color="muted", size=size, key=key)]
+                Box(x + 2, y + 2, side - 3, side - 3, fill="bg", text=text, color="muted", size=size, key=key,
+                    text_dy=dy)]
     edge = [Box(x, y, side, side, edge="grid")]
-    return edge + [Box(x + 1, y + 1, side - 1, side - 1, fill=fill, text=text, size=size, bold=bold, key=key)]
+    return edge + [Box(x + 1, y + 1, side - 1, side - 1, fill=fill, text=text, size=size, bold=bold, key=key,
+                       text_dy=dy)]
 
 
 def grid(x: float, y: float, values: np.ndarray, name: str | None, *, fill: Colour = "input_fill",
-         kinds: np.ndarray | None = None, bold: bool = False, side: float = C, index: bool = True) -> list[Item]:
+         kinds: np.ndarray | None = None, bold: bool = False, side: float = C, index: bool = True,
+         font: float = FONT_CELL, dy: float = 0, idx_pt: float = IDX_PT) -> list[Item]:
     """A 2D grid of numbers keyed (name, (r, c)); ``kinds`` per cell as in :func:`cell` (default 'real')."""
     out: list[Item] = []
     for (r, c), v in np.ndenumerate(values):
         k = "real" if kinds is None else str(kinds[r, c])
         text = "" if k == "empty" else fmt.num(v)
         out += cell(x + c * side, y + r * side, text, (name, (r, c)) if name and text else None, fill=fill,
-                    side=side, bold=bold, kind=k if k != "empty" else "real")
+                    side=side, bold=bold, kind=k if k != "empty" else "real", font=font, dy=dy)
     if index:
-        out += indices(x, y, *values.shape, cell=side)
+        out += indices(x, y, *values.shape, cell=side, size=idx_pt)
     return layered(out)
 
 
@@ -113,26 +119,41 @@ def layered(items: list[Item]) -> list[Item]:
 
 
 def keyed_grid(x: float, y: float, a: np.ndarray, key: Callable[[int, int], tuple], fill: Colour, *,
-               side: float = C, bold: bool = False) -> list[Item]:
+               side: float = C, bold: bool = False, font: float = FONT_CELL) -> list[Item]:
     """A small grid of numbers, cell (r, c) keyed key(r, c) (no indices)."""
     out: list[Item] = []
     for (r, c), v in np.ndenumerate(a):
-        out += cell(x + c * side, y + r * side, fmt.num(v), key(r, c), fill=fill, side=side, bold=bold)
+        out += cell(x + c * side, y + r * side, fmt.num(v), key(r, c), fill=fill, side=side, bold=bold, font=font)
     return layered(out)
 
 
-def heading(x: float, y: float, lines: Sequence[str]) -> list[Item]:
+@dataclass(frozen=True)
+class Type:
+    """Type (pt) of a heading's bold title and muted detail lines; line pitch grows with it."""
+
+    title: float = FONT_LABEL
+    detail: float = DETAIL_PT
+
+    def y(self, j: int) -> float:
+        """Baseline of line j below the heading's top (0: the title)."""
+        if j == 0:
+            return round(13 * self.title / FONT_LABEL)
+        return round(13 * self.title / FONT_LABEL) + round(16 * self.detail / DETAIL_PT) + \
+            round(14 * self.detail / DETAIL_PT) * (j - 1)
+
+
+def heading(x: float, y: float, lines: Sequence[str], t: Type = Type()) -> list[Item]:
     """A bold title and muted detail lines under it."""
-    out: list[Item] = [Label(x, y + 13, lines[0], FONT_LABEL, "fg", bold=True)]
-    return out + [Label(x, y + 29 + 14 * j, d, DETAIL_PT, "muted") for j, d in enumerate(lines[1:])]
+    out: list[Item] = [Label(x, y + t.y(0), lines[0], t.title, "fg", bold=True)]
+    return out + [Label(x, y + t.y(j + 1), d, t.detail, "muted") for j, d in enumerate(lines[1:])]
 
 
-def heading_h(lines: Sequence[str]) -> float:
-    return 18 + 14 * (len(lines) - 1) + 6
+def heading_h(lines: Sequence[str], t: Type = Type()) -> float:
+    return round(18 * t.title / FONT_LABEL) + round(14 * t.detail / DETAIL_PT) * (len(lines) - 1) + 6
 
 
-def heading_w(lines: Sequence[str]) -> float:
-    return max([tx.width(lines[0], FONT_LABEL, bold=True)] + [tx.width(d, DETAIL_PT) for d in lines[1:]])
+def heading_w(lines: Sequence[str], t: Type = Type()) -> float:
+    return max([tx.width(lines[0], t.title, bold=True)] + [tx.width(d, t.detail) for d in lines[1:]])
 
 
 def window(x: float, y: float, r0: int, c0: int, r1: int, c1: int, side: float = C, lw: float = 3,
@@ -142,28 +163,30 @@ def window(x: float, y: float, r0: int, c0: int, r1: int, c1: int, side: float =
                arms=arms)
 
 
-def empty_output(x: float, y: float, rows: int, cols: int, side: float = C) -> list[Item]:
+def empty_output(x: float, y: float, rows: int, cols: int, side: float = C, idx_pt: float = IDX_PT) -> list[Item]:
     """An output grid not written yet, with its indices."""
     return [Box(x + c * side, y + r * side, side, side, fill="output_empty", edge="grid") for r in range(rows)
-            for c in range(cols)] + indices(x, y, rows, cols, cell=side)
+            for c in range(cols)] + indices(x, y, rows, cols, cell=side, size=idx_pt)
 
 
-def slide(st, xi: float, xo: float, y: float, out_side: float = C) -> tuple[int, int, list[int], list[int], list[Item]]:
+def slide(st, xi: float, xo: float, y: float, out_side: float = C, in_side: float = C
+          ) -> tuple[int, int, list[int], list[int], list[Item]]:
     """(r, c, window rows, window columns, marks) of a sliding-window step: the window over the input grid and
     the outline on the output cell being written."""
     r, c = (int(i) for i in st.out_pos)
     rows, cols = [int(i) for i in st.window[0]], [int(i) for i in st.window[1]]
-    marks: list[Item] = [window(xi, y, rows[0], cols[0], rows[-1], cols[-1]),
+    marks: list[Item] = [window(xi, y, rows[0], cols[0], rows[-1], cols[-1], side=in_side),
                          Box(xo + c * out_side, y + r * out_side, out_side, out_side, edge="window", lw=3, arms=8)]
     return r, c, rows, cols, marks
 
 
-def columns(blocks: Sequence[tuple[list[str], float, float]], x0: float = MARGIN) -> list[float]:
-    """x of each panel (heading lines, content width, left gutter) placed left to right with GAP between."""
+def columns(blocks: Sequence[tuple[list[str], float, float]], x0: float = MARGIN, t: Type = Type(),
+            gap: float = GAP) -> list[float]:
+    """x of each panel (heading lines, content width, left gutter) placed left to right with ``gap`` between."""
     xs, x = [], x0
     for lines, w, gutter in blocks:
         xs.append(x + gutter)
-        x += gutter + max(w, heading_w(lines)) + GAP
+        x += gutter + max(w, heading_w(lines, t)) + gap
     return xs
 
 
