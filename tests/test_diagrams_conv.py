@@ -417,6 +417,14 @@ def test_dilation_panels_show_the_first_window(params, target):
         assert (win.w - 4, win.h - 4) == (ke[1] * pitch, ke[0] * pitch)
         assert win.dash == (max(d) > 1)
         assert lay.text_at(("span", (i,))).endswith(f"→ {ke[0]}×{ke[1]} area")
+        span = lay.at(("span", (i,)))
+        if i == 0:                          # the first panel's sentence ends before the second panel begins
+            assert span.x + tx.width(span.text, span.size) < lay.at(("input-1", (0, 0))).x
+        for rc in weights:                  # "w −1" fits the cell it is written in
+            w, cell = lay.at((f"weight-{i}", rc)), lay.at((f"input-{i}", rc))
+            assert tx.width(w.text, w.size) < pitch
+            if target == "slide" and pitch >= 40:   # the back row reads the weight as well as the value above it
+                assert w.size >= 0.85 * cell.size, (w.size, cell.size)
     right, bottom = parts.extent(lay.items)
     assert right <= lay.width and bottom <= lay.height, "nothing is cut off"
 

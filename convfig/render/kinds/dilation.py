@@ -53,17 +53,18 @@ class Sizes:
     line: float = 20              # caption line spacing
     call_line: float = 15
     gap: float = 40               # between panels
+    kernel_gap: float = 60        # between the kernel and the first panel
     slide: bool = False
 
 
 def sizes(spec: FigureSpec, hp: int, wp: int) -> Sizes:
     if spec.target != "slide":
         return Sizes(40 if max(hp, wp) <= 9 else 30)
-    c = float(max(28, min(54, 480 // max(hp, wp))))
-    f = c / 54
-    return Sizes(c, cell=max(9.0, 14.5 * f), kernel=max(10.0, 15 * f), weight=max(7.5, 12 * f), weight_up=c / 5,
-                 value_dy=-8 * f, label=15, caption=13.5, call=11, title=17, top=124, head_up=22, line=26,
-                 call_line=20, gap=50, slide=True)
+    c = float(max(28, min(58, 420 // max(hp, wp))))
+    f = c / 58                      # a read cell stacks its value over "w v": both large enough for the back row
+    return Sizes(c, cell=max(9.0, 16.5 * f), kernel=max(10.0, 16.5 * f), weight=max(7.5, 15 * f), weight_up=c * 0.22,
+                 value_dy=-c * 0.16, label=16, caption=15, call=11, title=18, top=106, head_up=22, line=23,
+                 call_line=18, gap=40, kernel_gap=44, slide=True)
 
 
 def compute(spec: FigureSpec) -> list[tuple[convfig.ConvSpec, convfig.Trace]]:
@@ -91,8 +92,9 @@ def plan(spec: FigureSpec, data: list) -> Layout:
     if z.slide:                                         # the grid sets the panel's width, the call wraps in it
         calls = [[s for call in cl for s in fmt.wrap_call(call, int(max(wp * c, 250) // tx.mono_advance(z.call)))]
                  for cl in calls]
-    panel_w = max([wp * c, 250] + [tx.width(s, z.call, mono=True) for cl in calls for s in cl])
-    px0 = M + kw * c + 60
+    panel_w = max([wp * c, 250] + [tx.width(s, z.call, mono=True) for cl in calls for s in cl]
+                  + [tx.width(_span(cs), z.caption) for cs, _ in data if z.slide])
+    px0 = M + kw * c + z.kernel_gap
     sub = (f"{fmt.shape(cs0.input_shape)} input, padding='{cs0.padding_label}' {fmt.DOT} highlighted cells are the "
            "ones the first window reads" + ("" if z.slide else "; the cells in between are skipped"))
     title = f"Dilation: the same {fmt.shape(cs0.kernel_size)} weights, spread out"
@@ -108,8 +110,8 @@ def plan(spec: FigureSpec, data: list) -> Layout:
         panel, fact = _panel(i, cs, tr, kern, calls[i], px0 + i * (panel_w + z.gap), z)
         items += panel
         alt_parts.append(fact)
-    width = int(max(px0 + len(data) * (panel_w + z.gap), 700, 2 * M + tx.width(sub, z.caption),
-                    2 * M + tx.width(title, z.title, bold=True)))
+    right = px0 + len(data) * (panel_w + z.gap) - (z.gap - M if z.slide else 0)     # a slide ends at its margin
+    width = int(max(right, 700, 2 * M + tx.width(sub, z.caption), 2 * M + tx.width(title, z.title, bold=True)))
     height = z.top + hp * c + 84 * z.line / 20 + z.call_line * (max(len(cl) for cl in calls) - 1)
     alt = (f"Dilation diagram: a {fmt.shape(cs0.kernel_size)} kernel on a {fmt.shape(cs0.input_shape)} "
            f"input with padding='{cs0.padding_label}'. " + "; ".join(alt_parts)
@@ -150,11 +152,16 @@ def _panel(i: int, cs, tr, kern: np.ndarray, calls: list[str], x0: float, z: Siz
     items += [Box(x0 + cols[0] * c - 2, top + rows[0] * c - 2, ke[1] * c + 4, ke[0] * c + 4, edge="window", lw=2.0,
                   dash=max(cs.dilation_rate) > 1, key=("window", (i,)))]
     yl = top + hq * c + z.line
-    terms = [f"({k}{fmt.MINUS}1){fmt.DOT}{d}+1 = {e}" for k, d, e in zip(cs.kernel_size, cs.dilation_rate, ke)]
-    span = f"span {', '.join(dict.fromkeys(terms))} {fmt.ARROW} {fmt.shape(ke)} area"
-    items += [Label(x0, yl, span, z.caption, va="center", key=("span", (i,))),
+    items += [Label(x0, yl, _span(cs), z.caption, va="center", key=("span", (i,))),
               Label(x0, yl + z.line, f"reads {int(np.prod(cs.kernel_size))} cells, output {fmt.shape(cs.out_spatial)}",
                     z.caption, "muted", va="center")]
     for j, call in enumerate(calls):
         items.append(Label(x0, yl + 2 * z.line + z.call_line * j, call, z.call, "muted", mono=True, va="center"))
     return items, f"dilation_rate={dstr}: effective kernel {fmt.shape(ke)}, output {fmt.shape(cs.out_spatial)}"
+
+
+def _span(cs) -> str:
+    """The sentence "span (k−1)·d+1 = … → … area" of one rate (one term per axis, a repeated term once)."""
+    ke = cs.effective_kernel
+    terms = [f"({k}{fmt.MINUS}1){fmt.DOT}{d}+1 = {e}" for k, d, e in zip(cs.kernel_size, cs.dilation_rate, ke)]
+    return f"span {', '.join(dict.fromkeys(terms))} {fmt.ARROW} {fmt.shape(ke)} area"
