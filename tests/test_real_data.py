@@ -150,6 +150,8 @@ def test_feature_maps_slide_parts_do_not_touch():
     _apart(lay, lambda key: key[0] == "kernel")
     for f in range(len(feature_maps.FILTERS)):
         assert lay.at(("kernel", (f, 0, 2))).x + lay.at(("kernel", (f, 0, 2))).w < lay.at(("map", f)).x
+    bar, last = lay.at(("bar", "maps")), lay.at(("map", len(feature_maps.FILTERS) - 1))
+    assert bar.x + bar.w == last.x + last.w                # the colour scale ends where the last map ends
     assert 1.6 < lay.width / lay.height < 2.0
 
 

@@ -30,7 +30,7 @@ M = 14
 KC = 17
 GAP = 16
 STEP = 22          # offset between stacked maps (px, right and up)
-S_FONT, S_KC, S_GAP, BAR_S = 11.5, 30, 24, 12      # slides: type size (pt), kernel cell, gap between tiles, bar
+S_FONT, S_KC, S_GAP, BAR_S = 15.5, 40, 24, 14      # slides: type size (pt), kernel cell, gap between tiles, bar
 FILTERS = ("Sobel x", "Sobel y", "diagonal", "Laplacian")
 DIAGONAL = np.array([[0.0, 1.0, 2.0], [-1.0, 0.0, 1.0], [-2.0, -1.0, 0.0]])
 
@@ -90,7 +90,7 @@ def _plan_slide(data: Stack) -> Layout:
     ph, pw = data.photo.shape
     nf = data.kernel.shape[-1]
     sz, kc = S_FONT, S_KC
-    y_top = M + 58
+    y_top = M + 66
     y_in = y_top + STEP * (nf - 1)
     items: list[Item] = [Label(M, M + 12, f"input {fmt.tuple_str((ph, pw, 1))}", sz + 1.5, "fg", bold=True,
                                va="center"),
@@ -104,21 +104,23 @@ def _plan_slide(data: Stack) -> Layout:
               Label(xs, M + 36, "one map per filter, stacked on the last axis", sz, "muted", va="center")]
     items += _stack(xs, y_top, data, sz)
     xr = xs + pw + STEP * (nf - 1) + tx.width("[..., 0]", sz) + 48            # the colour scale and the call
-    items += samples.colour_bar(xr, y_top + 40, 300, data.limit, "maps", size=sz, h=BAR_S)
+    tile_w = 3 * kc + 14 + pw
+    bar_w = max(300, M + nf * tile_w + (nf - 1) * S_GAP - xr)                  # to the tiles' right edge
+    items += samples.colour_bar(xr, y_top + 40, bar_w, data.limit, "maps", size=sz, h=BAR_S)
     items += [Label(xr, y_top + 40 + BAR_S + 2.6 * sz + 10, "one colour scale for all maps:", sz, "muted",
                     va="center"),
               Label(xr, y_top + 40 + BAR_S + 4.4 * sz + 10, "blue < 0 < vermillion", sz, "muted", va="center"),
-              Label(xr, y_in + ph - 8, "y = convfig.conv(photo, kernel, padding='same')", sz, "fg", mono=True,
-                    va="center")]
-    y_row = y_in + ph + 44
+              Label(xr, y_in + ph - 8 - 1.8 * sz, "y = convfig.conv(photo, kernel,", sz, "fg", mono=True,
+                    va="center"),
+              Label(xr, y_in + ph - 8, "                 padding='same')", sz, "fg", mono=True, va="center")]
+    y_row = y_in + ph + 62
     items.append(Label(M, y_row, f"kernel {fmt.tuple_str(data.kernel.shape)}: filter f is kernel[:, :, 0, f], "
                        "its map y[..., f]", sz + 1.5, "fg", bold=True, va="center", key=("shape", "kernel")))
-    tile_w = 3 * kc + 14 + pw
     for f in range(nf):
-        x, y = M + f * (tile_w + S_GAP), y_row + 54
-        items.append(Label(x, y - 18, f"filter {f}: {FILTERS[f]}", sz + 0.5, "fg", bold=True, va="center",
+        x, y = M + f * (tile_w + S_GAP), y_row + 62
+        items.append(Label(x, y - 22, f"filter {f}: {FILTERS[f]}", sz + 0.5, "fg", bold=True, va="center",
                            key=("name", f)))
-        items += _kernel(x, y, data, f, kc, sz + 0.5)
+        items += _kernel(x, y, data, f, kc, sz)
         items.append(Image(x + 3 * kc + 14, y, pw, ph, samples.diverging(data.output[..., f], data.limit),
                            key=("map", f)))
     w, h = parts.extent(items)
