@@ -304,27 +304,32 @@
     update(true);
   });
   // which numbers are the reader's own (from the link), and which are set aside for this layer
+  let shownNumbers = "";
   function showNumbers(layer, aside) {
     const el = $("cfp-numbers");
     const used = E.NUMBER_KEYS.filter((k) => layer.parsed[k]);
     if (!used.length && !aside.length) {
       if (!el.hidden) { el.hidden = true; el.innerHTML = ""; }
+      shownNumbers = "";
       root.dataset.numbers = "";
       return;
     }
     const named = (k) => NUMBER_NAMES[k] + (typeof layer.parsed[k][0] === "string" ? ` (${layer.parsed[k][0]})` : "");
     let html = "";
     if (used.length) {
+      const seeded = ["values", "kernel_values"].filter((k) => !used.includes(k)).map((k) => NUMBER_NAMES[k]);
       html += `<p><strong>Your numbers:</strong> ${used.map(named).join(", ")}, from the link` +
-        (used.length < 3 ? `; the seed gives the ${E.NUMBER_KEYS.filter((k) => !used.includes(k))
-          .map((k) => NUMBER_NAMES[k] + (k === "bias" ? " (0)" : "")).join(" and ")}` : "") + ".</p>";
+        (seeded.length ? `; the seed gives the ${seeded.join(" and ")}` : "") +
+        (used.includes("bias") ? "" : "; the bias is 0") + ".</p>";
     }
     for (const [key, why] of aside) {
       html += `<p class="cfp-aside"><strong>Set aside: the ${NUMBER_NAMES[key]} from the link.</strong> ` +
         `<code>${esc(why)}</code>. The seed's numbers are drawn instead; yours come back when the layer fits ` +
         "them again.</p>";
     }
-    el.innerHTML = html + `<p>${forgetButton("Use the seed's numbers")}</p>`;
+    html += `<p>${forgetButton("Use the seed's numbers")}</p>`;
+    if (html !== shownNumbers) el.innerHTML = html;      // a live region: said again only when it changes
+    shownNumbers = html;
     el.hidden = false;
     root.dataset.numbers = used.join(",") + (aside.length ? ";aside:" + aside.map(([k]) => k).join(",") : "");
   }
