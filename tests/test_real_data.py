@@ -11,6 +11,7 @@ import pytest
 
 import convfig
 from convfig.render import canvas, fmt, protocol, samples
+from convfig.render import text as tx
 from convfig.render.kinds import feature_maps, photo_borders, signal
 from convfig.render.layout import Image, Line
 from convfig.render.registry import make_spec
@@ -190,6 +191,10 @@ def test_signal_curves_are_conv1d_of_the_eeg(target):
     boxes = [lay.at(("kernel", ("average", i))) for i in range(5)]
     assert all(a.x + a.w < b.x for a, b in zip(boxes, boxes[1:]))          # in a row, none over the next
     assert max(b.x + b.w for b in boxes) <= lay.width
+    chip = lay.at(("kernel", ("difference", 0)))
+    assert tx.width(chip.text, chip.size, bold=True) < chip.w, "−1 fits its chip"
+    if target == "slide":                   # the weights are the figure's numbers: the back row reads them
+        assert chip.size > lay.at(("curve", "signal")).size
 
 
 @pytest.mark.parametrize("target", ["page", "slide"])

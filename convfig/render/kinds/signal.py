@@ -58,6 +58,8 @@ class Geo:
     gap: float = PANEL_GAP
     chip: float = CHIP
     left: float = LEFT                   # gutter left of the plots (the strip's row names)
+    chip_pt: float = 7.5                 # the kernel chips' numbers and their "× 1/k" note
+    lag_pt: float = 8.5                  # the lag sentence (causal figure)
 
     def s(self, v: float) -> float:
         return v * self.f
@@ -72,8 +74,8 @@ def geo(spec: FigureSpec, padding: str) -> Geo:
     if spec.target != "slide":
         return Geo()
     if padding == "causal":
-        return Geo(True, 1.4, 820, 210, 14, 26, 1.4 * LEFT)
-    return Geo(True, 1.4, 900, 92, 14, 26, 30)
+        return Geo(True, 1.4, 820, 210, 14, 34, 1.4 * LEFT, chip_pt=13.5, lag_pt=13.5)
+    return Geo(True, 1.4, 900, 92, 14, 34, 30, chip_pt=13.5)
 
 
 def _conv1d(x: np.ndarray, w: np.ndarray, padding: str) -> np.ndarray:
@@ -107,13 +109,14 @@ def _chips(g: Geo, x_end: float, y: float, name: str, weights: list[str], note: 
     """The kernel's weights as chips ending at x_end (its note after them), on the panel's name line (slide) or
     just above the panel (page)."""
     step = g.chip + g.s(5)
-    room = (g.s(10) + tx.width(note, g.s(8), bold=True) if g.slide else 40) if note else 0
+    room = (g.s(10) + tx.width(note, g.chip_pt, bold=True) if g.slide else 40) if note else 0
     x = x_end - (len(weights) * step + room)
     y = y + g.s(10) - g.chip / 2 if g.slide else y - 14
     items: list[Item] = [Box(x + i * step, y, g.chip, g.chip, fill="window_fill", edge="grid", text=w, color="weight",
-                             bold=True, size=g.s(7.5), key=("kernel", (name, i))) for i, w in enumerate(weights)]
+                             bold=True, size=g.chip_pt, key=("kernel", (name, i))) for i, w in enumerate(weights)]
     if note:
-        items.append(Label(x + len(weights) * step + g.s(5), y + g.chip / 2, note, g.s(8), "weight", bold=True,
+        items.append(Label(x + len(weights) * step + g.s(5), y + g.chip / 2, note,
+                           g.chip_pt if g.slide else g.s(8), "weight", bold=True,
                            va="center"))
     return items
 
@@ -198,9 +201,9 @@ def plan(spec: FigureSpec, data: Curves) -> Layout:
                                     ("causal", "window", True, "'causal' (past only)")])
         y += g.s(18)
         ms = 1000 * lag / samples.EEG_RATE
+        why = "" if g.slide else ": the output at t never reads a later sample"   # a slide: the strip shows it
         items.append(Label(x0, y + g.s(6), f"'causal' = 'same' delayed by {lag} samples ({ms:g} ms at "
-                           f"{samples.EEG_RATE} Hz): the output at t never reads a later sample", g.s(8.5), "fg",
-                           va="center", key=("lag", ())))
+                           f"{samples.EEG_RATE} Hz){why}", g.lag_pt, "fg", va="center", key=("lag", ())))
         y += g.s(22)
         items += _windows(g, x0, y, k)
         y += 2 * g.s(24) + g.s(8)
