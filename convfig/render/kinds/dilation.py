@@ -160,7 +160,7 @@ def _panel(i: int, cs, tr, kern: np.ndarray, calls: list[str], x0: float, z: Siz
     return items, f"dilation_rate={dstr}: effective kernel {fmt.shape(ke)}, output {fmt.shape(cs.out_spatial)}"
 
 
-def _span(cs) -> str:
+def _span(cs: convfig.ConvSpec) -> str:
     """The sentence "span (k−1)·d+1 = … → … area" of one rate (one term per axis, a repeated term once)."""
     ke = cs.effective_kernel
     terms = [f"({k}{fmt.MINUS}1){fmt.DOT}{d}+1 = {e}" for k, d, e in zip(cs.kernel_size, cs.dilation_rate, ke)]
