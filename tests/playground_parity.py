@@ -158,7 +158,7 @@ def python_layer(raw: dict[str, str]) -> dict[str, Any]:
                 items = [str(v) for v in got]
                 step = row or len(items)
                 text = ";".join(",".join(items[i:i + step]) for i in range(0, len(items), step))
-            words += [PARAMS[key].flag, shlex.quote(text)]
+            words += [str(PARAMS[key].flag), shlex.quote(text)]
     return {
         "output_shape": list(spec.output_shape), "pads": [list(p) for p in spec.pads],
         "padded_shape": list(spec.padded_shape), "params": spec.params, "keras": spec.keras_call(),
