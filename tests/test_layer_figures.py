@@ -78,6 +78,45 @@ def test_transpose_conv_grid_is_the_zero_inserted_padded_input_and_kernel_rotate
     assert np.array_equal(_grid_array(lay, "kernel", 0, kernel.shape), _texts(kernel[::-1, ::-1]))
 
 
+@pytest.mark.parametrize("params", [{}, TRANSPOSE[1], TRANSPOSE[2]])
+def test_transpose_conv_slide_keeps_the_numbers_weights_clear_of_values(params):
+    """The slide draws the page's numbers (larger); under the window each weight sits in its cell's corner,
+    its ink clear of the cell's value; apart from those, no text touches another or leaves the figure."""
+    from slide_checks import clashes
+
+    from convfig.render import canvas
+    from convfig.render.layout import Label
+
+    spec = make_spec("transpose-conv", params)
+    page, lay = layout_of(spec), layout_of(dataclasses.replace(spec, target="slide"))
+    assert len(lay.steps) == len(page.steps)
+    last = len(lay.steps) - 1
+    for name in ("input", "kernel", "output"):
+        assert lay.grid(name, last) == page.grid(name, last), name
+    assert lay.at(("input", (0, 0))).size > page.at(("input", (0, 0))).size
+
+    def ink(it):
+        x0, y0, x1, y1 = canvas.bbox(canvas._box_text(it) if not isinstance(it, Label) else it)
+        return x0 + 3, y0 + 3, x1 - 3, y1 - 3
+
+    side = lay.at(("input", (0, 1))).x - lay.at(("input", (0, 0))).x
+    box = next(it for it in lay.keyed() if it.key[0] == "input" and not isinstance(it, Label))
+    r0, c0 = box.key[1]
+    x_in, y_in = box.x - 1 - c0 * side, box.y - 1 - r0 * side         # the grid's top-left corner
+    for t in sorted({0, len(lay.steps) // 2, last}):
+        weights = [it for it in lay.steps[t].show if getattr(it, "key", None) and it.key[0] == "weight"]
+        assert {it.key[1] for it in weights} == {k[1] for k in lay.steps[t].window}
+        for w in weights:
+            (r, c), a = w.key[1], ink(w)
+            b = ink(lay.at(("input", (r, c))))
+            assert a[1] >= b[3] or a[0] >= b[2], (t, w.key, "weight on the value")
+            x0, y0 = x_in + c * side, y_in + r * side
+            assert x0 - 1 <= a[0] and a[2] <= x0 + side + 1 and y0 - 1 <= a[1] and a[3] <= y0 + side + 1, (t, w.key)
+        bare = dataclasses.replace(lay, steps=[dataclasses.replace(st, show=[it for it in st.show if it not in weights])
+                                               for st in lay.steps])
+        assert not clashes(bare, t), t
+
+
 def test_transpose_conv_marks_output_padding_cells():
     data = transpose_conv.compute(make_spec("transpose-conv", TRANSPOSE[1]))
     assert (data.kinds[-1, :] == "opad").sum() + (data.kinds[:, -1] == "opad").sum() > 0

@@ -27,6 +27,28 @@ C = pn.C
 
 
 @dataclass(frozen=True)
+class Z:
+    """Cell side, cell type (pt) and the value's offset from the centre, the weight's type and inset from the
+    cell's bottom-right corner, index and heading type, gap between panels, equation and call type: the page's by
+    default."""
+
+    s: float = C
+    font: float = pn.FONT_CELL
+    dy: float = 0
+    w_pt: float = FONT_SMALL
+    w_in: tuple[float, float] = (4, 6)
+    idx: float = pn.IDX_PT
+    t: pn.Type = pn.Type()
+    gap: float = pn.GAP
+    eq: float = pn.EQ_PT
+    cap: float = pn.CAP_PT
+
+
+# a slide: the value sits up in its cell, the weight under the window in the bottom-right corner, both 14 pt
+SLIDE = Z(44, 14, -7, 14, (5, 11), 11, pn.Type(15, 12), 44, 14, 11)
+
+
+@dataclass(frozen=True)
 class Data:
     trace: convfig.TransposeTrace
     conv: convfig.Trace              # the equivalent ordinary convolution
@@ -103,41 +125,42 @@ def _equations(d: Data) -> list[str]:
 
 def plan(spec: FigureSpec, data: Data) -> Layout:
     d = data
+    z = SLIDE if spec.target == "slide" else Z()
     ts, cv = d.trace.spec, d.conv
     heads = _headers(d)
     (ph, pw), kw, (oh, ow) = cv.spec.padded_shape, ts.kernel_size[1], ts.out_spatial
-    y_head = pn.MARGIN
-    y = y_head + max(pn.heading_h(h) for h in heads.values()) + 14
-    xi, xk, xo = pn.columns([(heads["input"], pw * C, 16), (heads["kernel"], kw * C, 0),
-                             (heads["output"], ow * C, 16)])
+    y_head, s, g = pn.MARGIN, z.s, z.idx / pn.IDX_PT
+    y = y_head + max(pn.heading_h(h, z.t) for h in heads.values()) + 14 * g
+    xi, xk, xo = pn.columns([(heads["input"], pw * s, 16 * g), (heads["kernel"], kw * s, 0),
+                             (heads["output"], ow * s, 16 * g)], t=z.t, gap=z.gap)
     kern = cv.kernel[..., 0, 0]
     items: list[Item] = []
     for name, hx in zip(("input", "kernel", "output"), (xi, xk, xo)):
-        items += pn.heading(hx, y_head, heads[name])
+        items += pn.heading(hx, y_head, heads[name], z.t)
     kinds = np.where(d.kinds == "opad", "pad", d.kinds)
-    items += pn.grid(xi, y, cv.padded[..., 0], "input", kinds=kinds)
+    items += pn.grid(xi, y, cv.padded[..., 0], "input", kinds=kinds, side=s, font=z.font, dy=z.dy, idx_pt=z.idx)
     for axis, op in enumerate(ts.output_padding or (0, 0)):
         if op:       # mark the output_padding cells: a bracket along their rows (axis 0) or columns (axis 1)
             if axis == 0:
-                items.append(Box(xi, y + (ph - op) * C, pw * C, op * C, edge="accent", lw=2, dash=True))
+                items.append(Box(xi, y + (ph - op) * s, pw * s, op * s, edge="accent", lw=2, dash=True))
             else:
-                items.append(Box(xi + (pw - op) * C, y, op * C, ph * C, edge="accent", lw=2, dash=True))
-    items += pn.grid(xk, y, kern, "kernel", fill="bg", bold=True, index=False)
-    items += pn.empty_output(xo, y, oh, ow)
+                items.append(Box(xi + (pw - op) * s, y, op * s, ph * s, edge="accent", lw=2, dash=True))
+    items += pn.grid(xk, y, kern, "kernel", fill="bg", bold=True, index=False, side=s, font=z.font)
+    items += pn.empty_output(xo, y, oh, ow, s, z.idx)
     steps = []
     for st in cv.steps:
-        r, c, rows, cols, show = pn.slide(st, xi, xo, y)
+        r, c, rows, cols, show = pn.slide(st, xi, xo, y, s, s)
         for a, rr in enumerate(rows):
             for b, cc in enumerate(cols):
-                s = fmt.num(kern[a, b])
-                show.append(Label(xi + cc * C + C - 4, y + rr * C + C - 6, s, FONT_SMALL, "weight", bold=True,
-                                  ha="right", va="center", key=("weight", (rr, cc))))
+                show.append(Label(xi + cc * s + s - z.w_in[0], y + rr * s + s - z.w_in[1], fmt.num(kern[a, b]),
+                                  z.w_pt, "weight", bold=True, ha="right", va="center", key=("weight", (rr, cc))))
         val = fmt.num(d.trace.output[r, c, 0])
-        keep = pn.cell(xo + c * C, y + r * C, val, ("output", (r, c)), fill="output_fill", bold=True)
+        keep = pn.cell(xo + c * s, y + r * s, val, ("output", (r, c)), fill="output_fill", bold=True, side=s,
+                       font=z.font)
         window = tuple(("input", (rr, cc)) for rr in rows for cc in cols)
         steps.append(Step(_step_text(d, st), keep=keep, show=show, window=window))
     call = _call(d)
-    return pn.finish(items, steps, call, _alt(d, call), equations=_equations(d))
+    return pn.finish(items, steps, call, _alt(d, call), equations=_equations(d), eq_pt=z.eq, cap_pt=z.cap)
 
 
 def _call(d: Data) -> str:
