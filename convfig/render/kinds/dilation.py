@@ -89,9 +89,9 @@ def plan(spec: FigureSpec, data: list) -> Layout:
     kh, kw = cs0.kernel_size
     kern = np.asarray(tr0.kernel)[..., 0, 0]
     calls = [cs.keras_call().replace("keras.layers.", "").split(" then ") for cs, _ in data]
-    if z.slide:                                         # the grid sets the panel's width, the call wraps in it
-        calls = [[s for call in cl for s in fmt.wrap_call(call, int(max(wp * c, 250) // tx.mono_advance(z.call)))]
-                 for cl in calls]
+    if z.slide:                             # the grid and the span sentences set the panel's width, the call wraps
+        room = max([wp * c, 250] + [tx.width(_span(cs), z.caption) for cs, _ in data])
+        calls = [[s for call in cl for s in fmt.wrap_call(call, int(room // tx.mono_advance(z.call)))] for cl in calls]
     panel_w = max([wp * c, 250] + [tx.width(s, z.call, mono=True) for cl in calls for s in cl]
                   + [tx.width(_span(cs), z.caption) for cs, _ in data if z.slide])
     px0 = M + kw * c + z.kernel_gap
