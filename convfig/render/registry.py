@@ -76,7 +76,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
          "C input channels x F filters: one output map per filter, filters = last dim", (1, 2)),
     # diagrams (PNG + SVG). Diagram authors: adjust the defaults of your kinds here if needed.
     Kind("padding-modes", False,
-         {"input": (7,), "kernel": 3, "strides": 1, "dilation": 1, "seed": 0, "example": "random"},
+         {"input": (7,), "kernel": 3, "strides": 1, "dilation": 1, "seed": 6, "example": "random"},  # seed 0: w=0
          "valid / same / causal / full side by side with pads before/after", (1,)),
     Kind("coverage", False, {**_WINDOW, "padding": "same"},
          "how many windows read each input cell (edge-coverage heatmap)", (2,)),
