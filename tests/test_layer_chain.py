@@ -3,6 +3,7 @@ parameter count and value agrees with Keras (tests/golden/chain.json, made by ma
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -80,3 +81,30 @@ def test_receptive_field_grows_on_the_same_chain(lay):
             if convfig.conv(a1, n["k2"], n["b2"])[layer_chain.OUT][0] != base:
                 touched.add((r, c))
     assert touched and touched <= {(int(a), int(b)) for a in r0 for b in c0}
+
+
+def test_slide_chain_is_the_drawn_numbers_larger():
+    """The slide drops the maps before the ReLU (the arrows say ReLU) and draws the rest larger: layer 1's drawn
+    ReLU maps are still conv + bias + ReLU of the drawn input, kernels and biases, and layer 2 reads them; shapes,
+    reach and code as on the page; no text on another or outside the figure."""
+    from slide_checks import clashes
+
+    page = protocol.layout_of(make_spec("layer-chain", {}))
+    lay = protocol.layout_of(dataclasses.replace(make_spec("layer-chain", {}), target="slide"))
+    assert not lay.grid("z1") and not lay.grid("z2")
+    x = _grid(lay, "input")
+    k1 = np.stack([_grid(lay, "kernel1", f) for f in range(2)], -1)[:, :, None, :]
+    b1 = np.array([float(lay.text_at(("bias1", (f,))).split()[-1].replace(fmt.MINUS, "-")) for f in range(2)])
+    a1 = np.stack([_grid(lay, "a1", f) for f in range(2)], -1)
+    assert np.array_equal(a1, np.maximum(convfig.conv(x[..., None], k1, b1), 0))
+    assert np.array_equal(a1, np.array(GOLDEN["a1"]))
+    k2 = np.stack([_grid(lay, "kernel2", c) for c in range(2)], -1)[..., None]
+    b2 = float(lay.text_at(("bias2", (0,))).split()[-1].replace(fmt.MINUS, "-"))
+    assert np.array_equal(_grid(lay, "a2"), np.maximum(convfig.conv(a1, k2, np.array([b2])), 0)[..., 0])
+    assert np.array_equal(_grid(lay, "a2"), np.array(GOLDEN["a2"])[..., 0])
+    for key in [("shape", "input"), ("shape", "a1"), ("shape", "a2"), ("reach", "input"), ("reach", "a1")]:
+        assert lay.text_at(key) == page.text_at(key) and lay.at(key).size > page.at(key).size
+    assert lay.at(("a1", (0, 0, 0))).w > page.at(("a1", (0, 0, 0))).w
+    code = [it.text for it in lay.items if getattr(it, "mono", False)]
+    assert code == [it.text for it in page.items if getattr(it, "mono", False)]
+    assert not clashes(lay, None)
