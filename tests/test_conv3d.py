@@ -9,6 +9,7 @@ from slide_checks import clashes
 
 import convfig
 from convfig.render import fmt
+from convfig.render import text as tx
 from convfig.render.encode import encode
 from convfig.render.protocol import layout_of, render
 from convfig.render.registry import canonical_params, conv_spec, make_spec
@@ -178,7 +179,11 @@ def test_weights_products_and_sums_are_the_trace_numbers(target):
             assert lay.text_at(("slice_sum", (kd,)), t).endswith(f"slice sum {fmt.num(slice_sums[kd])}")
         pos = ", ".join(str(int(v)) for v in st.out_pos)
         want = f"sum = {' + '.join(fmt.paren(v) for v in slice_sums)} = {fmt.num(st.sums[0])}"
-        assert lay.text_at(("sum", (0,)), t) == f"{want}  →  output[{pos}]"
+        if target == "slide":     # the sum, and under it the voxel it writes
+            assert lay.text_at(("sum", (0,)), t) == want
+            assert f"  →  output[{pos}]" in [getattr(it, "text", "") for it in lay.steps[t].show]
+        else:
+            assert lay.text_at(("sum", (0,)), t) == f"{want}  →  output[{pos}]"
         assert f"the sum is {fmt.num(st.sums[0])}." in lay.steps[t].text
         assert f"add up to {' + '.join(fmt.paren(v) for v in slice_sums)}," in lay.steps[t].text
 
@@ -213,8 +218,9 @@ def test_channels_and_filters_keys(target):
 @pytest.mark.parametrize("params", [{}, NONSQ, NONSQ_PAD, NONSQ_CF, CASES[2]])
 def test_slide_puts_weights_beside_each_depth_slice_in_larger_type(params):
     """On a slide each kernel depth is one row: the input depth slice, then its weights and products to the
-    right, tops level, the depths side by side; every number is larger than on the page; no text covers
-    another and nothing leaves the figure."""
+    right, tops level, then the slice sum; the rows one under the other, right of the output depth slices;
+    every number is larger than on the page, all at one size, each inside its cell; no text covers another
+    and nothing leaves the figure."""
     page, slide = layout_of(_spec(params)), layout_of(_spec(params, target="slide"))
     tr = _trace(params)
     kD = tr.spec.kernel_size[0]
@@ -225,10 +231,17 @@ def test_slide_puts_weights_beside_each_depth_slice_in_larger_type(params):
         cells = [it for it in slide.keyed(0) if it.key[0] == "input" and it.key[1][0] == tr.steps[0].window[0][kd]]
         assert w.x > max(c.x + c.w for c in cells) and w.y == min(c.y for c in cells)
         assert p.x > w.x + w.w and p.y == w.y
+        total = slide.at(("slice_sum", (kd,) if one else (kd, 0)), 0)
+        assert total.x > p.x + p.w and p.y < total.y < p.y + tr.spec.kernel_size[1] * p.h
         if kd:
             before = slide.at(("kernel", (kd - 1,) + first[1:]))
-            assert before.y == w.y and before.x + before.w < min(c.x for c in cells)
+            assert before.x == w.x and before.y + before.h < min(c.y for c in cells)
     last = len(slide.steps) - 1
+    outputs = [it for it in slide.keyed(last) if it.key[0] == "output"]
+    assert min(it.x for it in slide.keyed(0) if it.key[0] == "input") > max(o.x + o.w for o in outputs)
+    numbers = [it for i in range(last + 1) for it in slide.keyed(i) if any(ch.isdigit() for ch in it.text)]
+    assert len({it.size for it in numbers}) == 1
+    assert all(tx.width(it.text, it.size, it.bold) <= it.w - 6 for it in numbers if hasattr(it, "w"))
     assert slide.grid("output", last) == page.grid("output", len(page.steps) - 1)
     assert slide.grid("kernel") == page.grid("kernel")
 

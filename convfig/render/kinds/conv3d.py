@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import convfig
+from convfig.render import conv3d_text as words
 from convfig.render import fmt, parts, samples, voxels
 from convfig.render import text as tx
 from convfig.render.layout import Box, Item, Label, Layout, Line, Step
@@ -39,8 +40,9 @@ from convfig.render.types import FigureSpec
 MARGIN = 12
 SMALL = 9
 INSET = 10           # pt: numbers in the inset cells
+ARROW = "  " + fmt.ARROW
 GAP = 44             # px between the input and the output volume (the arrow)
-AXES = "axes: depth \u2197 (into the page), height \u2193, width \u2192"
+SLIDE_CELL, SLIDE_FONT = 44, 20.5   # slide: smallest cell px, number pt (digits >= 24 px tall at 1920 x 1080)
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,9 @@ class _Geo:
     """Where everything goes. u: voxel edge, ci: inset cell (px); vin, vouts: the volumes' projections;
     oslices[f, d]: (x, y) of an output depth slice; col_x: the kernel-depth columns; gap_wp: weights to
     products; y: named rows; y_slice[channel], y_wp[f, c]: input slice and weights rows; call: Keras call.
-    On a slide (``slide``) the weights and products stand right of the input slice (``wx`` px from the
-    column's left, 0 on the page: under it); ``s`` scales the offsets, the other fields are type sizes."""
+    Slide (``slide``): the kernel depths in rows ``row_dy`` apart from x ``kx``, weights and products right
+    of the input slice (``wx`` px; 0 on the page: under it), the slice sums ``sum_dx`` px right; weight and
+    output cells ``ck``/``co`` px (0: ``ci``); ``s`` scales the offsets, the rest are type sizes."""
 
     u: int
     ci: int
@@ -86,35 +89,23 @@ class _Geo:
     small: float = SMALL
     label: float = FONT_LABEL
     cap: float = FONT_CAPTION
+    ck: int = 0
+    co: int = 0
+    kx: float = MARGIN
+    sum_dx: float = 0
+    row_dy: list = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.ck, self.co = self.ck or self.ci, self.co or self.ci
 
-def _texts(cs) -> dict[str, str]:
-    C, F, kD = cs.channels, cs.filters, cs.kernel_size[0]
-    cg = C // cs.groups
-    title = (f"input {fmt.shape(cs.input_shape)} (depth {fmt.TIMES} height {fmt.TIMES} width)"
-             + (f" {fmt.TIMES} {C} channels" if C > 1 else "") + f", {cs.describe_padding()}")
-    kdesc = (f"kernel {fmt.shape(cs.kernel_size)}"
-             + (f", dilation {fmt.shape(cs.dilation_rate)}" if max(cs.dilation_rate) > 1 else "")
-             + (f", strides {fmt.shape(cs.strides)}" if max(cs.strides) > 1 else "")
-             + (f" {fmt.TIMES} {cg} channel{'s' if cg > 1 else ''} {fmt.TIMES} {F} filter{'s' if F > 1 else ''}"
-                if C > 1 or F > 1 else ""))
-    return {
-        "title": title, "kernel": kdesc + f": reads {kD} depth slice{'s' if kD > 1 else ''}",
-        "in": f"input, padded {fmt.shape(cs.padded_shape)}" if cs.padded_shape != cs.input_shape else "input",
-        "out": f"output {fmt.shape(cs.out_spatial)}" + (f" {fmt.TIMES} {F} filters" if F > 1 else ""),
-        "shapes": (f"input shape {fmt.tuple_str(cs.input_shape + (C,))} {fmt.ARROW} output shape "
-                   f"{fmt.tuple_str(cs.output_shape)}, {cs.params} parameters"),
-    }
-
-
-def _slice_title(F: int, f: int, d: int) -> str:
-    return f"f{f} depth {d}" if F > 1 else f"output depth {d}"
+    def dy(self, kd: int) -> float:
+        return self.row_dy[kd] if self.row_dy else 0
 
 
 def _slice_blocks(cs, g: _Geo) -> list[tuple[int, int, float]]:
     """(filter, depth, width) of each output depth slice grid with its title."""
     F, (oD, _oH, oW) = cs.filters, cs.out_spatial
-    return [(f, d, max(oW * g.ci, tx.width(_slice_title(F, f, d), g.small, bold=True)) + 14 * g.s)
+    return [(f, d, max(oW * g.co, tx.width(words.slice_title(F, f, d), g.small, bold=True)) + 14 * g.s)
             for f in range(F) for d in range(oD)]
 
 
@@ -142,7 +133,7 @@ def _row_b(cs, g: _Geo, t: dict[str, str], y: float, width: float) -> float:
     g.vin = parts.Oblique.around(x, y, g.u, cs.padded_shape)
     g.vouts = [parts.Oblique.around(x + in_w + GAP * s + f * view_w, y + max(0.0, (vin_h - vout_h) / 2), g.u,
                                     cs.out_spatial) for f in range(F)]
-    grid_h = 18 * s + oH * g.ci + 10 * s
+    grid_h = 18 * s + oH * g.co + 10 * s
     xs, ys = (x + vol_w, y) if beside else (MARGIN, y + vol_h + 14 * s)
     for f, d, w in blocks:            # beside the volumes, or in rows under them
         if xs + w > width - MARGIN and xs > MARGIN:
@@ -155,7 +146,7 @@ def _row_b(cs, g: _Geo, t: dict[str, str], y: float, width: float) -> float:
 def _row_d(cs, g: _Geo, y: float) -> float:
     """Place the per-kernel-depth columns from y; returns the y under them. Page: per channel the input
     slice, then the weights of each filter under it; slide: the weights right of the slice, a label line
-    over each."""
+    over each (one row, the rows are ``g.row_dy`` apart)."""
     C, F, G, s = cs.channels, cs.filters, cs.groups, g.s
     cg, fg = C // G, F // G
     Ph, kH = cs.padded_shape[1], cs.kernel_size[1]
@@ -168,7 +159,7 @@ def _row_d(cs, g: _Geo, y: float) -> float:
         for f in range(F):
             if f // fg == c // cg and g.slide:
                 g.y_wp[f, c] = yw
-                yw += kH * g.ci + 14 * s + 6
+                yw += kH * g.ck + 14 * s + 6
             elif f // fg == c // cg:
                 g.y_wp[f, c] = y + 14
                 y += 14 + kH * g.ci + 6
@@ -177,16 +168,19 @@ def _row_d(cs, g: _Geo, y: float) -> float:
     return y + (40 * F + 12) * s
 
 
-def _geometry(cs, t: dict[str, str], slide: bool = False) -> _Geo:
-    pad_max, s = max(cs.padded_shape), 1.5 if slide else 1
-    g = _Geo(u=28 if pad_max <= 6 else 22 if pad_max <= 9 else 16, ci=26 if max(cs.padded_shape[1:]) <= 8 else 22)
-    if slide:
-        g = _Geo(u=round(g.u * 1.8), ci=round(g.ci * 1.6), slide=True, s=s, inset=15, small=15, label=17, cap=15)
+def _voxel(cs) -> int:
+    pad_max = max(cs.padded_shape)
+    return 28 if pad_max <= 6 else 22 if pad_max <= 9 else 16
+
+
+def _geometry(cs, t: dict[str, str]) -> _Geo:
+    """The page: the volumes over the kernel-depth columns."""
+    s = 1
+    g = _Geo(u=_voxel(cs), ci=26 if max(cs.padded_shape[1:]) <= 8 else 22)
     kD, kW, Pw = cs.kernel_size[0], cs.kernel_size[2], cs.padded_shape[2]
     wtag = " f0 c0" if (cs.channels > 1 or cs.filters > 1) else ""
     g.gap_wp = max(14 * s, tx.width("weights" + wtag, g.small - 1) + 8 - kW * g.ci)
     longest = f"on input depth {-max(cs.pads[0][0], 1)} (padding)"
-    g.wx = Pw * g.ci + 16 * s if slide else 0
     col_w = max(Pw * g.ci, 2 * kW * g.ci + g.gap_wp + g.wx, tx.width(longest, g.small - 1) + 4,
                 tx.width("kernel depth 00", g.small, bold=True)) + 22 * s
     in_w, view_w = _volume_widths(cs, g, t)
@@ -208,6 +202,49 @@ def _geometry(cs, t: dict[str, str], slide: bool = False) -> _Geo:
     return g
 
 
+def _slide_geometry(cs, t: dict[str, str], data: Data) -> _Geo:
+    """The slide (aspect near 16:9): left the volumes, output depth slices, axes, totals and Keras call; right
+    the kernel title and one row per kernel depth. SLIDE_FONT pt numbers, every cell at least SLIDE_CELL px
+    and wide enough for the widest number of its panel."""
+    tr, s, F, kD, kW, Pw = data.tr, 1.5, cs.filters, cs.kernel_size[0], cs.kernel_size[2], cs.padded_shape[2]
+    ci, ck, co = (max(SLIDE_CELL, 2 * math.ceil((max(tx.width(fmt.num(v), SLIDE_FONT, b) for v in a.flat) + 12) / 2))
+                  for a, b in ((tr.padded, False), (np.concatenate([tr.kernel.ravel(), tr.output.ravel()]), True),
+                               (tr.output, True)))
+    g = _Geo(round(_voxel(cs) * 1.8), ci, ck=ck, co=co, slide=True, s=s, inset=SLIDE_FONT, small=15, label=17, cap=15)
+    wtag = " f0 c0" if (cs.channels > 1 or cs.filters > 1) else ""
+    g.gap_wp = max(14 * s, tx.width("weights" + wtag, g.small - 1) + 8 - kW * ck)
+    g.wx, tag = Pw * ci + 16 * s, "f0 " if F > 1 else ""
+    g.sum_dx = g.wx + 2 * kW * ck + g.gap_wp + 14 * s
+    row_w = max(g.sum_dx + max(tx.width(f"{tag}slice sum {fmt.num(v)}", g.inset) for v in data.partial.flat),
+                tx.width("kernel depth 00", g.small, bold=True) + 12
+                + tx.width(f"on input depth {-max(cs.pads[0][0], 1)} (padding)", g.small - 1),
+                tx.width(t["kernel"] + "  step 000 / 000", g.label, bold=True))
+    in_w, view_w = _volume_widths(cs, g, t)
+    left_w = max(in_w + GAP * s + F * view_w, tx.width(t["shapes"], g.small), tx.width(words.AXES, g.small),
+                 max(tx.width(part, g.inset, True) for i in range(len(tr.steps)) for f in range(F)
+                     for part in words.sum_line(tr, data.partial[i, :, f], i, f).split(ARROW)))
+    widths = list(itertools.accumulate(b[2] for b in _slice_blocks(cs, g)))   # k output slices in a row
+    title_w, col = tx.width(t["title"], g.label, bold=True) + 2 * MARGIN, row_w + 30 * s
+
+    def place(lw: float) -> float:     # a left column lw px wide, the kernel depths in n columns; the scale
+        g.kx = MARGIN + lw + 36 * s
+        y = _row_b(cs, g, t, 34 * s, lw + 2 * MARGIN)
+        top = g.y["vlabel"] + 12 * s
+        row_h = _row_d(cs, g, top) - (40 * F + 12) * s - top + 6 * s
+        g.y.update(title=24 * s, axes=y + 12 * s, ktitle=g.y["vlabel"], sum=y + 46 * s)
+        g.call, h = parts.code_lines(MARGIN, y + (42 + 44 * F) * s, cs.keras_call(), lw, size=g.cap - 1,
+                                     line_h=15 * s)
+        g.y["shapes"] = y + (42 + 44 * F) * s + h + 14 * s
+        sizes = {n: (math.ceil(max(g.kx + n * col - 30 * s + MARGIN, title_w)), math.ceil(
+            max(g.y["shapes"] + 10 * s, top + math.ceil(kD / n) * row_h + 4 * s))) for n in range(1, kD + 1)}
+        n = max(sizes, key=lambda n: min(1872 / sizes[n][0], 1032 / sizes[n][1]))
+        (g.width, g.height), g.row_dy = sizes[n], [kd // n * row_h for kd in range(kD)]
+        g.col_x = [round(g.kx + kd % n * col) for kd in range(kD)]
+        return min(1872 / g.width, 1032 / g.height)
+    place(max([left_w] + [w for w in widths if w > left_w], key=place))
+    return g
+
+
 # ------------------------------------------------------------------ the static scene
 def _static(tr, g: _Geo, t: dict[str, str]) -> list[Item]:
     cs = tr.spec
@@ -224,16 +261,16 @@ def _static(tr, g: _Geo, t: dict[str, str]) -> list[Item]:
     (vx, vy), (vw, vh) = g.vin.top_left(cs.padded_shape), g.vin.size(cs.padded_shape)
     items.append(Line(((vx + vw + 8, vy + vh / 2), (g.vouts[0].x - 8, vy + vh / 2)), "muted", 1.5, arrow=True))
     for (f, d), (sx, sy) in g.oslices.items():
-        items.append(Label(sx, sy - 6 * g.s, _slice_title(F, f, d), g.small, bold=True))
-        items += parts.grid(sx, sy, [[""] * oW] * oH, g.ci, fill="output_empty", edge="grid")
-    items += [Label(MARGIN, g.y["axes"], AXES, g.small, "muted"),
-              Label(MARGIN, g.y["ktitle"], t["kernel"], g.label, bold=True)]
+        items.append(Label(sx, sy - 6 * g.s, words.slice_title(F, f, d), g.small, bold=True))
+        items += parts.grid(sx, sy, [[""] * oW] * oH, g.co, fill="output_empty", edge="grid")
+    items += [Label(MARGIN, g.y["axes"], words.AXES, g.small, "muted"),
+              Label(g.kx, g.y["ktitle"], t["kernel"], g.label, bold=True)]
     return items + _static_insets(tr, g) + g.call + [Label(MARGIN, g.y["shapes"], t["shapes"], g.small, "muted")]
 
 
-def _fit(s: str, g: _Geo, bold: bool = False) -> float:
+def _fit(s: str, g: _Geo, bold: bool = False, cell: float = 0) -> float:
     """The inset font size, smaller for numbers too wide for their cell (e.g. −15 in a 26 px cell)."""
-    return tx.fit(s, g.inset, g.ci - 6, bold)
+    return tx.fit(s, g.inset, (cell or g.ci) - 6, bold)
 
 
 def _kidx(cs, kd: int, r: int, c: int, j: int, f: int) -> tuple[int, ...]:
@@ -246,21 +283,24 @@ def _static_insets(tr, g: _Geo) -> list[Item]:
     cg, fg = C // cs.groups, F // cs.groups
     kD, kH, kW = cs.kernel_size
     items: list[Item] = []
+    k = g.ck
     for kd, x in enumerate(g.col_x):
-        items.append(Label(x, g.y["slice_title"], f"kernel depth {kd}", g.small, bold=True))
+        dy = g.dy(kd)
+        items.append(Label(x, g.y["slice_title"] + dy, f"kernel depth {kd}", g.small, bold=True))
         if C > 1:
-            items += [Label(x, g.y_slice[c] - 5 * g.s, f"input channel {c}", g.small - 1, "muted") for c in range(C)]
+            items += [Label(x, g.y_slice[c] + dy - 5 * g.s, f"input channel {c}", g.small - 1, "muted")
+                      for c in range(C)]
         for (f, c), yy in g.y_wp.items():
-            j, xw, tag = c - (f // fg) * cg, x + g.wx, f" f{f} c{c}" if (C > 1 or F > 1) else ""
-            xp = xw + kW * g.ci + g.gap_wp
+            j, xw, tag, yy = c - (f // fg) * cg, x + g.wx, f" f{f} c{c}" if (C > 1 or F > 1) else "", yy + dy
+            xp = xw + kW * k + g.gap_wp
             items += [Label(xw, yy - 5 * g.s, f"weights{tag}", g.small - 1, "muted"),
                       Label(xp, yy - 5 * g.s, "products", g.small - 1, "muted")]
             for r, c2 in itertools.product(range(kH), range(kW)):
                 w = fmt.num(tr.kernel[kd, r, c2, j, f])
-                items.append(Box(xw + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="window_fill", edge="window", text=w,
-                                 color="weight", size=_fit(w, g, True), bold=True,
+                items.append(Box(xw + c2 * k, yy + r * k, k, k, fill="window_fill", edge="window", text=w,
+                                 color="weight", size=_fit(w, g, True, k), bold=True,
                                  key=("kernel", _kidx(cs, kd, r, c2, j, f))))
-                items.append(Box(xp + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="bg", edge="grid"))
+                items.append(Box(xp + c2 * k, yy + r * k, k, k, fill="bg", edge="grid"))
     return items
 
 
@@ -268,7 +308,7 @@ def _static_insets(tr, g: _Geo) -> list[Item]:
 def _slice_cells(tr, g: _Geo, kd: int, depth: int, ch: int, win: list[list[int]]) -> list[Item]:
     """Input depth slice ``depth`` of channel ch in column kd, the window's cells highlighted and outlined."""
     cs = tr.spec
-    x, y, ci = g.col_x[kd], g.y_slice[ch], g.ci
+    x, y, ci = g.col_x[kd], g.y_slice[ch] + g.dy(kd), g.ci
     (b0, b1, b2), (D, H, W) = (b for b, _a in cs.pads), cs.input_shape
     items: list[Item] = []
     for r, c in itertools.product(range(cs.padded_shape[1]), range(cs.padded_shape[2])):
@@ -296,26 +336,31 @@ def _insets(tr, g: _Geo, data: Data, i: int) -> list[Item]:
         rd = depth - cs.pads[0][0]
         name = f"depth {rd}" if 0 <= rd < cs.input_shape[0] else f"depth {rd} (padding)"
         dx = tx.width(f"kernel depth {kd}", g.small, bold=True) + 12 if g.slide else 0    # slide: on the title line
-        items.append(Label(x + dx, g.y["slice_title"] + (0 if g.slide else 14), f"on input {name}", g.small - 1))
+        dy, k = g.dy(kd), g.ck
+        items.append(Label(x + dx, g.y["slice_title"] + dy + (0 if g.slide else 14), f"on input {name}", g.small - 1))
         for ch in range(C):
             items += _slice_cells(tr, g, kd, depth, ch, win)
         for (f, c), yy in g.y_wp.items():
-            j, xp = c - (f // fg) * cg, x + g.wx + kW * g.ci + g.gap_wp
+            j, xp = c - (f // fg) * cg, x + g.wx + kW * k + g.gap_wp
             for r, c2 in itertools.product(range(kH), range(kW)):
                 s = fmt.num(st.products[kd, r, c2, j, f])
-                items.append(Box(xp + c2 * g.ci, yy + r * g.ci, g.ci, g.ci, fill="bg", edge="grid", text=s,
-                                 size=_fit(s, g), key=("product", _kidx(cs, kd, r, c2, j, f))))
+                items.append(Box(xp + c2 * k, yy + dy + r * k, k, k, fill="bg", edge="grid", text=s,
+                                 size=_fit(s, g, cell=k), key=("product", _kidx(cs, kd, r, c2, j, f))))
         for f in range(F):
-            tag = f"f{f} " if F > 1 else ""
-            items.append(Label(x, g.y["partial"] + 18 * g.s * f, f"{tag}slice sum {fmt.num(data.partial[i, kd, f])}",
-                               g.small, key=("slice_sum", (kd, f) if F > 1 else (kd,))))
-    pos = ", ".join(str(int(v)) for v in st.out_pos)
+            text = f"{f'f{f} ' if F > 1 else ''}slice sum {fmt.num(data.partial[i, kd, f])}"
+            key = ("slice_sum", (kd, f) if F > 1 else (kd,))
+            if g.slide:       # right of the filter's first products, level with their middle
+                yy = g.y_wp[f, f // fg * cg] + dy + kH * k / 2
+                items.append(Label(x + g.sum_dx, yy, text, g.inset, va="center", key=key))
+            else:
+                items.append(Label(x, g.y["partial"] + 18 * g.s * f, text, g.small, key=key))
     for f in range(F):
-        bias = [f"bias {fmt.paren(tr.bias[f])}"] if tr.bias[f] else []
-        terms = [fmt.paren(v) for v in data.partial[i, :, f]] + bias
-        line = (f"{f'filter {f}: ' if F > 1 else ''}sum = {' + '.join(terms)} = {fmt.num(st.sums[f])}  {fmt.ARROW}  "
-                f"output[{pos}]")
-        items.append(Label(MARGIN, g.y["sum"] + 22 * g.s * f, line, g.cap + 1, bold=True, key=("sum", (f,))))
+        line, size = words.sum_line(tr, data.partial[i, :, f], i, f), max(g.cap + 1, g.inset)
+        if g.slide:       # two lines: the sum, then the output voxel it writes
+            line, rest = line.split(ARROW)
+            items.append(Label(MARGIN + 2 * size, g.y["sum"] + 22 * g.s * (2 * f + 1), ARROW + rest, size, bold=True))
+        items.append(Label(MARGIN, g.y["sum"] + 22 * g.s * (2 * f if g.slide else f), line.rstrip(), size, bold=True,
+                           key=("sum", (f,))))
     return items
 
 
@@ -331,11 +376,12 @@ def _step(tr, g: _Geo, data: Data, i: int) -> Step:
         sx, sy = g.oslices[f, od]
         idx = (od, orow, ocol, f) if F > 1 else (od, orow, ocol)
         val = fmt.num(tr.output[od, orow, ocol, f])
-        size = _fit(val, g, True)
-        bx, by = sx + ocol * g.ci, sy + orow * g.ci
-        keep.append(Box(bx, by, g.ci, g.ci, fill="output_fill", edge="fg", text=val, size=size, bold=True,
+        o = g.co
+        size = _fit(val, g, True, o)
+        bx, by = sx + ocol * o, sy + orow * o
+        keep.append(Box(bx, by, o, o, fill="output_fill", edge="fg", text=val, size=size, bold=True,
                         key=("output", idx)))
-        show.append(Box(bx + 1, by + 1, g.ci - 2, g.ci - 2, fill="output_new", edge="window", lw=3, text=val,
+        show.append(Box(bx + 1, by + 1, o - 2, o - 2, fill="output_new", edge="window", lw=3, text=val,
                         size=size, bold=True, key=("output", idx)))
     show += _insets(tr, g, data, i)
     show.append(Label(g.width - MARGIN, g.y["ktitle"], f"step {i + 1} / {len(tr.steps)}", g.small, "muted",
@@ -343,38 +389,12 @@ def _step(tr, g: _Geo, data: Data, i: int) -> Step:
     chans = range(cs.channels) if cs.channels > 1 else [None]
     window = tuple(("input", (d, r, c) if ch is None else (d, r, c, ch))
                    for d, r, c, ch in itertools.product(*win, chans))
-    return Step(_describe_step(tr, i, data.partial[i]), keep=keep, show=show, window=window)
-
-
-def _describe_step(tr, i: int, partial: np.ndarray) -> str:
-    cs, st = tr.spec, tr.steps[i]
-    (d0, *_, d1), (r0, *_, r1), (c0, *_, c1) = ([int(v) for v in ax] * 2 for ax in st.input_index)
-    npad = int(st.is_pad.sum())
-    sums = (", ".join(f"filter {f}: {fmt.num(v)}" for f, v in enumerate(st.sums)) if cs.filters > 1
-            else fmt.num(st.sums[0]))
-    return (f"Step {i + 1} of {len(tr.steps)}: output voxel {tuple(int(v) for v in st.out_pos)} reads input "
-            f"depths {d0}..{d1}, rows {r0}..{r1}, columns {c0}..{c1}"
-            + (f" ({npad} of the {st.is_pad.size} kernel cells on padding)" if npad else "")
-            + f"; per depth slice the products add up to {' + '.join(fmt.paren(v) for v in partial[:, 0])}, "
-            f"so the sum is {sums}.")
-
-
-def _alt(cs) -> str:
-    filt, chans = (f"{n} {w}" + ("s" if n > 1 else "") for n, w in ((cs.filters, "filter"), (cs.channels, "channel")))
-    pads = ", ".join(f"{b} before / {a} after" for b, a in cs.pads)
-    return (f"Animated 3D convolution (Conv3D) on a {fmt.shape(cs.input_shape)} volume (depth {fmt.TIMES} height "
-            f"{fmt.TIMES} width) {fmt.TIMES} {chans}: kernel size {fmt.shape(cs.kernel_size)}, strides "
-            f"{fmt.shape(cs.strides)}, padding '{cs.padding_label}' (per axis {pads}), dilation "
-            f"{fmt.shape(cs.dilation_rate)}, {filt}; output {fmt.shape(cs.out_spatial)} {fmt.TIMES} {filt}, shape "
-            f"{fmt.tuple_str(cs.output_shape)}. An oblique voxel view shows the kernel cube moving through the "
-            f"padded input volume while the output volume beside it fills in one voxel per frame; below, for "
-            f"each kernel depth, the input depth slice it reads with the window highlighted, the kernel "
-            f"weights, their products, the per-slice sums and the total.")
+    return Step(words.describe_step(tr, i, data.partial[i]), keep=keep, show=show, window=window)
 
 
 def plan(spec: FigureSpec, data: Data) -> Layout:
     """The Layout: static volumes, slice grids, weights and captions; one Step per output position."""
-    tr, t = data.tr, _texts(data.tr.spec)
-    g = _geometry(tr.spec, t, spec.target == "slide")
+    tr, t = data.tr, words.texts(data.tr.spec)
+    g = _slide_geometry(tr.spec, t, data) if spec.target == "slide" else _geometry(tr.spec, t)
     steps = [_step(tr, g, data, i) for i in range(len(tr.steps))]
-    return Layout(g.width, g.height, _static(tr, g, t), steps, alt=_alt(tr.spec), ss=1, levels=3)
+    return Layout(g.width, g.height, _static(tr, g, t), steps, alt=words.alt(tr.spec), ss=1, levels=3)
