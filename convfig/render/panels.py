@@ -42,6 +42,13 @@ class Sizes:
     chip: float = 9
     eq: float = EQ_PT
     cap: float = CAP_PT
+    font: float = FONT_CELL     # the cell numbers at most
+    title: float = FONT_LABEL   # the panels' headings
+    detail: float = DETAIL_PT
+
+    @property
+    def head(self) -> Type:
+        return Type(self.title, self.detail)
 
 
 # a slide: every number keeps the full cell type (bold "−13" fits a 46 px cell); the call in 9 pt, where the

@@ -32,7 +32,9 @@ MAX_SIDE = 6
 
 
 PAGE = pn.Sizes()
-SLIDE = pn.SLIDE_SIZES
+# a slide: every number in 14 pt (cells of 36 px; outputs, bold and up to "−13", of 54 px), headings in 14 pt; the
+# call in 10.5 pt, whose whole-pixel advance (9 px) is not narrower than the face's own (finish() sizes by it)
+SLIDE = pn.Sizes(36, 54, 11, 14, 14, 10.5, font=14, title=14, detail=11)
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,15 @@ def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, 
     h, w, ch = x.shape
     k = next(iter(kernels.values())).shape
     s, so = z.s, z.so
-    col_w = max(w, k[1]) * s + 18
-    items: list[Item] = pn.heading(x0, y0, title)
-    y = y0 + pn.heading_h(title) + 16 + (z.label - PAGE.label)
+    op = z.title                          # the "+" and arrow between the grids
+    col_w = max(w, k[1]) * s + 18 * op / PAGE.title
+    items: list[Item] = pn.heading(x0, y0, title, z.head)
+    y = y0 + pn.heading_h(title, z.head) + 16 + (z.label - PAGE.label) + (z.title - PAGE.title)
     geo = Geo([x0 + c * col_w for c in range(ch)], y + 2, x0 + ch * col_w + 18, [])
     for c in range(ch):
         items += [Label(x0 + c * col_w, y - 6, f"channel {c}", z.label, "muted")]
         items += pn.keyed_grid(x0 + c * col_w, y + 2, x[..., c], lambda r, q, c=c: (names[0], (c, r, q)),
-                               "input_fill", side=s)
+                               "input_fill", side=s, font=z.font)
     y += h * s + 18
     oh, ow, n_out = outs.shape if outs is not None else out_shape
     xo = geo.xo - 4
@@ -97,18 +100,20 @@ def panel(x0: float, y0: float, title: list[str], x: np.ndarray, kernels: dict, 
         for c in range(ch):
             if (j, c) in kernels:
                 items += pn.keyed_grid(x0 + c * col_w, y, kernels[j, c], lambda a, b, j=j, c=c: (
-                    names[1], (j, c, a, b) if names[1] == "kernel" else (j, a, b)), "window_fill", side=s)
-        items += [Label(x0 + c * col_w - 9, mid, "+", 11, "fg", bold=True, ha="center", va="center")
-                  for c in range(1, ch) if (j, c) in kernels and (j, c - 1) in kernels]     # slices summed: mixing
-        items.append(Label(xo - 8, mid, fmt.ARROW, 11, "fg", ha="center", va="center"))
+                    names[1], (j, c, a, b) if names[1] == "kernel" else (j, a, b)), "window_fill", side=s,
+                    font=z.font)
+        items += [Label(x0 + c * col_w - 9 * op / PAGE.title, mid, "+", op, "fg", bold=True, ha="center",
+                        va="center") for c in range(1, ch) if (j, c) in kernels and (j, c - 1) in kernels]  # mixing
+        items.append(Label(xo - 8 * op / PAGE.title, mid, fmt.ARROW, op, "fg", ha="center", va="center"))
         geo.ys.append(y)
         if outs is not None:
             items += pn.keyed_grid(geo.xo, y, outs[..., j], lambda r, q, j=j: (names[2], (j, r, q)), "output_fill",
-                                   side=so, bold=True)
+                                   side=so, bold=True, font=z.font)
         else:
             items += pn.empty_output(geo.xo, y, oh, ow, so)[:oh * ow]
         y += max(k[0] * s, oh * so) + 10
-    items.append(parts.chip(x0, y + 16, count[0], fill="bg", edge="accent", size=z.chip, key=("params", (count[1],))))
+    items.append(parts.chip(x0, y + 16 + (z.chip - PAGE.chip), count[0], fill="bg", edge="accent", size=z.chip,
+                            key=("params", (count[1],))))
     return items, geo
 
 
@@ -129,7 +134,7 @@ def steps(d: Data, geo: Geo, z: pn.Sizes = PAGE) -> tuple[list[Step], list[str]]
         for j, yj in enumerate(geo.ys):
             show.append(Box(geo.xo + c * so, yj + r * so, so, so, edge="window", lw=3, arms=8))
             keep += pn.cell(geo.xo + c * so, yj + r * so, fmt.num(st.sums[j]), ("output", (j, r, c)),
-                            fill="output_fill", side=so, bold=True)
+                            fill="output_fill", side=so, bold=True, font=z.font)
         n_pad = int(st.is_pad.sum())
         sums = ", ".join(f"map {j} = {fmt.num(v)}" for j, v in enumerate(st.sums))
         maps = "map c" if m == 1 else f"map c·{m} + m"

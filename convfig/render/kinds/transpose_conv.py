@@ -45,7 +45,7 @@ class Z:
 
 
 # a slide: the value sits up in its cell, the weight under the window in the bottom-right corner, both 14 pt
-SLIDE = Z(44, 14, -7, 14, (5, 11), 11, pn.Type(15, 12), 44, 14, 11)
+SLIDE = Z(44, 14, -7, 14, (5, 11), 11, pn.Type(15, 12), 44, 14, 11.5)
 
 
 @dataclass(frozen=True)
