@@ -28,7 +28,9 @@ from convfig.render.types import FigureSpec
 MAX_MAPS = 4
 MAX_SIDE = 6
 PAGE = pn.Sizes()
-SLIDE = pn.SLIDE_SIZES
+# a slide: every number in 14 pt (outputs, bold and up to "−39", in 54 px cells), headings 14 pt; the call in 10.5 pt
+# (its whole-pixel advance, 9 px, is not narrower than the face's own: finish() sizes the figure by it)
+SLIDE = pn.Sizes(36, 54, 11, 14, 14, 10.5, font=14, title=14, detail=10)
 SLIDE_W, SLIDE_H = 1872, 1032               # a 1920x1080 slide inside its margins
 
 
@@ -75,31 +77,35 @@ class Stack:
 
 
 def _column(x: float, y: float, maps: np.ndarray, name: str, fill: str, label: str, bold: bool = False,
-            stack: Stack = Stack(0), empty: bool = False, side: float = PAGE.s, label_pt: float = PAGE.label
-            ) -> list[Item]:
+            stack: Stack = Stack(0), empty: bool = False, side: float = PAGE.s, label_pt: float = PAGE.label,
+            font: float = PAGE.font) -> list[Item]:
     """Maps (h, w, n) placed by ``stack``, each keyed (name, (j, r, c)); ``empty``: only the empty cells (the
     steps write the values)."""
     out: list[Item] = []
     for j in range(maps.shape[-1]):
         xj, yj = stack.at(x, y, j)
-        out.append(Label(xj, yj - 5, f"{label} {j}", label_pt, "muted"))
+        if label == "f":       # a short name left of the map, as over the pointwise columns (a slide's outputs)
+            out.append(Label(xj - 6, yj + 2 + maps.shape[0] * side / 2, f"f{j}", label_pt, "muted", ha="right",
+                             va="center"))
+        else:
+            out.append(Label(xj, yj - 5, f"{label} {j}", label_pt, "muted"))
         if empty:
             out += pn.empty_output(xj, yj + 2, *maps.shape[:2], side)[:maps.shape[0] * maps.shape[1]]
         else:
             out += pn.keyed_grid(xj, yj + 2, maps[..., j], lambda r, c, j=j: (name, (j, r, c)), fill, side=side,
-                                 bold=bold)
+                                 bold=bold, font=font)
     return out
 
 
 def _written(x: float, y: float, stack: Stack, r: int, c: int, values: np.ndarray, name: str,
-             side: float) -> tuple[list, list]:
+             side: float, font: float = PAGE.font) -> tuple[list, list]:
     """(keep, show) of one step in a column of maps: value j written at (r, c) of map j, ringed."""
     keep: list[Item] = []
     show: list[Item] = []
     for j, v in enumerate(values):
         xj, yj = stack.at(x, y, j)
         x0, y0 = xj + c * side, yj + 2 + r * side
-        keep += pn.cell(x0, y0, fmt.num(v), (name, (j, r, c)), fill="output_fill", side=side, bold=True)
+        keep += pn.cell(x0, y0, fmt.num(v), (name, (j, r, c)), fill="output_fill", side=side, bold=True, font=font)
         show.append(Box(x0, y0, side, side, edge="window", lw=3, arms=8))
     return keep, show
 
@@ -120,8 +126,8 @@ def steps(d: Data, xs: list[float], y: float, stacks: tuple[Stack, Stack], z: pn
         cols = [int(i) for i in st.input_index[1] if 0 <= i < w]
         show: list[Item] = [pn.window(xs[0], y + q * m * stacks[0].pitch + 2, rows[0], cols[0], rows[-1], cols[-1],
                                       side=z.s) for q in range(ch)]
-        keep, ring = _written(xs[2], y, stacks[0], r, c, st.sums, "mid", z.so)
-        keep2, ring2 = _written(xs[4], y, stacks[1], r, c, tr.output[r, c], "output", z.so)
+        keep, ring = _written(xs[2], y, stacks[0], r, c, st.sums, "mid", z.so, z.font)
+        keep2, ring2 = _written(xs[4], y, stacks[1], r, c, tr.output[r, c], "output", z.so, z.font)
         mids = ", ".join(fmt.num(v) for v in st.sums)
         outs = ", ".join(fmt.num(v) for v in tr.output[r, c])
         text = (f"Position ({r}, {c}): the window covers rows {fmt.index_set(rows)}, columns {fmt.index_set(cols)} of "
@@ -145,7 +151,8 @@ def _counts(d: Data, x0: float, y: float, z: pn.Sizes, right: float | None = Non
     dw, pwn = int(np.prod(k)) * c * m, c * m * f + f
     counts = [(f"depthwise {ks}·{c}·{m} = {dw}", "depthwise"), (f"pointwise {c * m}·{f} + {f} = {pwn}", "pointwise"),
               (f"separable {dw + pwn}", "separable"),
-              (f"Conv2D({f}, {fmt.shape(k)}): {ks}·{c}·{f} + {f} = {d.conv_params}", "conv")]
+              (f"Conv2D{f'({f}, {fmt.shape(k)}):' if z == PAGE else ''} {ks}·{c}·{f} + {f} = {d.conv_params}",
+               "conv")]                # a slide: the same kernel and filters, said by the teacher
     items: list[Item] = []
     x = x0
     for text, key in counts:
@@ -185,28 +192,31 @@ def _plan(d: Data, z: pn.Sizes, wrap: bool, fold: bool) -> Layout:
     # as many columns as keep them within the rows of maps
     pitch = max(d.x.shape[0] * s, k[0] * s, mid.shape[0] * so) + 24 + lift
     oh, ow = tr.output.shape[:2]
-    opitch = pitch if z == PAGE else oh * so + 24 + lift
-    stacks = (Stack(pitch), _out_stack(opitch, c * m * pitch, f, ow * so + pn.GAP) if fold else Stack(opitch))
+    # on a slide the outputs are named left of them (f0, f1, ...): a tighter pitch
+    opitch, ogut = (pitch, 0.0) if z == PAGE else (oh * so + 12, tx.width(f"f{f - 1}", z.label) + 8)
+    stacks = (Stack(pitch), _out_stack(opitch, c * m * pitch, f, ow * so + pn.GAP + ogut) if fold else Stack(opitch))
     gut = 20 if z == PAGE else tx.width(f"map {c * m - 1}", z.label) + 8       # the pointwise rows' labels
     heads = [["input", f"{c} channel{'s' if c > 1 else ''}"], ["depthwise", "one kernel per channel"],
              ["depthwise output", f"{c * m} map{'s' if c * m > 1 else ''}, no mixing"],
              ["pointwise 1×1", "rows: maps, columns: filters"], ["output", f"{f} filter{'s' if f > 1 else ''}"]]
     widths = [d.x.shape[1] * s, k[1] * s, mid.shape[1] * so, f * s + gut,
               ow * so + (f - 1) // stacks[1].per * stacks[1].dx]
-    xs = pn.columns([(hd, w, 0) for hd, w in zip(heads, widths)], pn.MARGIN)
+    xs = pn.columns([(hd, w, ogut if i == 4 else 0) for i, (hd, w) in enumerate(zip(heads, widths))], pn.MARGIN,
+                    z.head)
     y0 = pn.MARGIN
-    y = y0 + max(pn.heading_h(hd) for hd in heads) + 14 + lift
+    y = y0 + max(pn.heading_h(hd, z.head) for hd in heads) + 14 + lift
     items: list[Item] = []
     for hx, hd in zip(xs, heads):
-        items += pn.heading(hx, y0, hd)
+        items += pn.heading(hx, y0, hd, z.head)
     # input channel c sits in the row of its first depthwise map (c * m)
     for q in range(c):
         yq = y + q * m * pitch
         items.append(Label(xs[0], yq - 5, f"channel {q}", z.label, "muted"))
         items += pn.keyed_grid(xs[0], yq + 2, d.x[..., q], lambda r, cc, q=q: ("input", (q, r, cc)), "input_fill",
-                               side=s)
+                               side=s, font=z.font)
     dkm = d.dk.reshape(k + (c * m,))
-    items += _column(xs[1], y, dkm, "dw_kernel", "window_fill", "kernel", stack=stacks[0], side=s, label_pt=z.label)
+    items += _column(xs[1], y, dkm, "dw_kernel", "window_fill", "kernel", stack=stacks[0], side=s, label_pt=z.label,
+                     font=z.font)
     items += _column(xs[2], y, mid, "mid", "output_fill", "map", stack=stacks[0], empty=True, side=so,
                      label_pt=z.label)
     pw = d.pk[0, 0]                                   # (c*m, f)
@@ -215,13 +225,13 @@ def _plan(d: Data, z: pn.Sizes, wrap: bool, fold: bool) -> Layout:
         items.append(Label(xs[3] + gut - 4, y + 2 + j * pitch + s / 2, f"map {j}", z.label, "muted", ha="right",
                            va="center"))
         items += pn.keyed_grid(xs[3] + gut, y + 2 + j * pitch, pw[j:j + 1], lambda r, q, j=j: ("pointwise", (j, q)),
-                               "window_fill", side=s)
-    items += _column(xs[4], y, tr.output, "output", "output_fill", "filter", bold=True, stack=stacks[1], empty=True,
-                     side=so, label_pt=z.label)
+                               "window_fill", side=s, font=z.font)
+    items += _column(xs[4], y, tr.output, "output", "output_fill", "filter" if z == PAGE else "f", bold=True,
+                     stack=stacks[1], empty=True, side=so, label_pt=z.label)
     for a, b in zip(xs[:-1], widths[:-1]):
-        items.append(Label(a + b + pn.GAP / 2 - 2, y + s, fmt.ARROW, 11, "fg", ha="center", va="center"))
+        items.append(Label(a + b + pn.GAP / 2 - 2, y + s, fmt.ARROW, z.title, "fg", ha="center", va="center"))
     right, bottom = parts.extent(items)
-    items += _counts(d, pn.MARGIN, bottom + 18, z, right if wrap else None)
+    items += _counts(d, pn.MARGIN, bottom + 18 + (z.chip - PAGE.chip), z, right if wrap else None)
     dw, pwn = int(np.prod(k)) * c * m, c * m * f + f
     alt = (f"Diagram of a separable convolution, {d.call}, on a {fmt.shape(ds.conv.input_shape)} input with {c} "
            f"channels: first each channel is convolved with its own {fmt.shape(k)} kernel (depthwise, {dw} weights, "
