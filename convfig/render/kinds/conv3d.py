@@ -93,13 +93,10 @@ class _Geo:
     co: int = 0
     kx: float = MARGIN
     sum_dx: float = 0
-    row_dy: list = field(default_factory=list)
+    row_dy: dict = field(default_factory=dict)         # kernel depth -> y offset of its row (slide)
 
     def __post_init__(self) -> None:
         self.ck, self.co = self.ck or self.ci, self.co or self.ci
-
-    def dy(self, kd: int) -> float:
-        return self.row_dy[kd] if self.row_dy else 0
 
 
 def _slice_blocks(cs, g: _Geo) -> list[tuple[int, int, float]]:
@@ -238,7 +235,7 @@ def _slide_geometry(cs, t: dict[str, str], data: Data) -> _Geo:
         sizes = {n: (math.ceil(max(g.kx + n * col - 30 * s + MARGIN, title_w)), math.ceil(
             max(g.y["shapes"] + 10 * s, top + math.ceil(kD / n) * row_h + 4 * s))) for n in range(1, kD + 1)}
         n = max(sizes, key=lambda n: min(1872 / sizes[n][0], 1032 / sizes[n][1]))
-        (g.width, g.height), g.row_dy = sizes[n], [kd // n * row_h for kd in range(kD)]
+        (g.width, g.height), g.row_dy = sizes[n], {kd: kd // n * row_h for kd in range(kD)}
         g.col_x = [round(g.kx + kd % n * col) for kd in range(kD)]
         return min(1872 / g.width, 1032 / g.height)
     place(max([left_w] + [w for w in widths if w > left_w], key=place))
@@ -285,7 +282,7 @@ def _static_insets(tr, g: _Geo) -> list[Item]:
     items: list[Item] = []
     k = g.ck
     for kd, x in enumerate(g.col_x):
-        dy = g.dy(kd)
+        dy = g.row_dy.get(kd, 0)
         items.append(Label(x, g.y["slice_title"] + dy, f"kernel depth {kd}", g.small, bold=True))
         if C > 1:
             items += [Label(x, g.y_slice[c] + dy - 5 * g.s, f"input channel {c}", g.small - 1, "muted")
@@ -308,7 +305,7 @@ def _static_insets(tr, g: _Geo) -> list[Item]:
 def _slice_cells(tr, g: _Geo, kd: int, depth: int, ch: int, win: list[list[int]]) -> list[Item]:
     """Input depth slice ``depth`` of channel ch in column kd, the window's cells highlighted and outlined."""
     cs = tr.spec
-    x, y, ci = g.col_x[kd], g.y_slice[ch] + g.dy(kd), g.ci
+    x, y, ci = g.col_x[kd], g.y_slice[ch] + g.row_dy.get(kd, 0), g.ci
     (b0, b1, b2), (D, H, W) = (b for b, _a in cs.pads), cs.input_shape
     items: list[Item] = []
     for r, c in itertools.product(range(cs.padded_shape[1]), range(cs.padded_shape[2])):
@@ -336,7 +333,7 @@ def _insets(tr, g: _Geo, data: Data, i: int) -> list[Item]:
         rd = depth - cs.pads[0][0]
         name = f"depth {rd}" if 0 <= rd < cs.input_shape[0] else f"depth {rd} (padding)"
         dx = tx.width(f"kernel depth {kd}", g.small, bold=True) + 12 if g.slide else 0    # slide: on the title line
-        dy, k = g.dy(kd), g.ck
+        dy, k = g.row_dy.get(kd, 0), g.ck
         items.append(Label(x + dx, g.y["slice_title"] + dy + (0 if g.slide else 14), f"on input {name}", g.small - 1))
         for ch in range(C):
             items += _slice_cells(tr, g, kd, depth, ch, win)
