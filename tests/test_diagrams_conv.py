@@ -254,6 +254,16 @@ def test_coverage_cells_show_the_engine_counts(padding, target):
     assert len(lay.grid("scale")) == 2 * 3 + 1
 
 
+@pytest.mark.parametrize("params", [{}, NON_SQUARE, {"input": "12x9", "kernel": 3, "strides": 3, "padding": "valid"},
+                                    {"input": "9x9", "kernel": 7, "padding": "same"}])
+def test_coverage_slide_holds_together(params):
+    """Slides of small, narrow and wide-kernel cases: no text on another or outside the figure (the long title of a
+    narrow grid widens the slide figure)."""
+    from slide_checks import clashes
+
+    assert not clashes(_layout("coverage", params, "slide"), None)
+
+
 def test_coverage_counts_are_the_engines(monkeypatch):
     spec = convfig.ConvSpec.make((6, 6), 3, padding="valid")
     cov = arithmetic.coverage_map(spec)

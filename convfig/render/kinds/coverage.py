@@ -92,6 +92,8 @@ def plan(spec: FigureSpec, data: Coverage) -> Layout:
     height = int(max(gy + hp * c + 66, fy + 50)) if d.feet else int(max(gy + hp * c, fy) + 2 * M)
     items += [Label(M, height - 36 + dy, t, FONT_CAPTION, "muted", va="center") for dy, t in zip((0, 18), feet)]
     width = int(max([tx0 + facts_w + M + 8, 680] + [2 * M + tx.width(t, FONT_CAPTION) for t in feet]))
+    if not d.feet:          # a slide: the larger title may be the widest line
+        width = max(width, int(parts.extent(items)[0] + M))
     corner, edge_mid, centre = _corner_edge_centre(cov)
     alt = (f"Edge-coverage heatmap for a {fmt.shape(cs.input_shape)} input, kernel_size="
            f"{fmt.shape(cs.kernel_size)}, strides={fmt.shape(cs.strides)}, padding='{cs.padding_label}' "
