@@ -211,6 +211,9 @@ def test_model_shapes_show_the_engines_output_shapes(spatial, channels, target):
         calls = [it for it in lay.items if isinstance(it, Label) and it.mono]
         assert max(it.y for it in calls) < min(lay.at(("shape", i)).y for i in range(4))
         assert lay.at(("total",)).y > max(lay.at(("params", i)).y for i in range(1, 4))
+        from slide_checks import clashes
+
+        assert not clashes(lay, None)
     assert lay.text_at(("shape", 0)) == f"(None, {spatial[0]}, {spatial[1]}, {channels})"
     for i, (shape, spec) in enumerate(_model(spatial, channels), start=1):
         assert lay.text_at(("shape", i)) == "(None, " + ", ".join(map(str, shape)) + ")"
