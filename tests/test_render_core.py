@@ -268,3 +268,19 @@ def test_render_catalogue_rejects_bad_entries(tmp_path):
         render_catalogue([{"kind": "conv2d", "params": {"padding": "x"}}], tmp_path, progress=False)
     with pytest.raises(ConvfigError, match="catalogue entry 0: needs a 'kind'"):
         render_catalogue([{"params": {}}], tmp_path, progress=False)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_metadata_drawn_before_encoding_is_the_stored_entry(kind, tmp_path):
+    """Under serve a page is written from draw_entry's metadata while store_entry encodes: it must be what
+    the cache entry holds (file list and frame PNG count included)."""
+    from convfig.render.cache import Cache, cache_key, draw_entry, store_entry
+
+    spec = make_spec(kind, {"stepper": 1} if KINDS[kind].animated else {})
+    rendered, meta = draw_entry(spec)
+    cache = Cache(tmp_path)
+    files, frames = store_entry(spec, rendered, meta, cache)
+    stored = cache.load(cache_key(spec))
+    assert stored is not None and stored["meta"] == json.loads(json.dumps(meta))
+    assert sorted(files) == meta["files"] and len(frames) == meta["frame_pngs"]
+    assert meta["frame_pngs"] == (len(rendered.frames) if KINDS[kind].animated else 0)

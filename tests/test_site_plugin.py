@@ -171,6 +171,14 @@ def _get(url: str) -> str:
         return ""
 
 
+def _get_bytes(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.read()
+    except OSError:
+        return b""
+
+
 def test_serve_renders_only_the_figure_whose_fence_changed(tmp_path):
     """Under serve an edit renders only the edited figure (both themes), and one save is one rebuild: the
     plugin's native watch of the docs folder replaces MkDocs's 0.5 s poller there (no second build)."""
@@ -195,6 +203,10 @@ def test_serve_renders_only_the_figure_whose_fence_changed(tmp_path):
         while "conv1d-i7" not in _get(url) and time.time() < deadline:
             time.sleep(0.3)
         assert "conv1d-i7" in _get(url), "the edited figure never reached the served page"
+        gifs = re.findall(r'src="([^"#]*conv1d-i7[^"#]*\.gif)[^"]*"', _get(url))
+        while not all(_get_bytes(url + g)[:6] == b"GIF89a" for g in gifs) and time.time() < deadline:
+            time.sleep(0.1)        # its files are encoded while the pages build, linked at the end of the build
+        assert gifs and all(_get_bytes(url + g)[:6] == b"GIF89a" for g in gifs), gifs
         new = {p.name for p in cache.glob("*.json")} - before
         assert len(new) == 2, new                   # only the edited figure, in both themes
         time.sleep(1.5)                             # three poll intervals: a second build would have started

@@ -9,11 +9,13 @@ into a second folder. ``html(src, body)`` is what one fence becomes on one page.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -23,7 +25,7 @@ from convfig.mkdocs import html as H
 from convfig.mkdocs.fence import Fence, FenceBlock, FenceError, check, find_fences, parse_body
 from convfig.mkdocs.nav import nav_pages
 from convfig.render.batch import parallel_map
-from convfig.render.cache import Cache, cache_key, link_or_copy, render_files
+from convfig.render.cache import Cache, cache_key, draw_entry, link_or_copy, render_files, store_entry
 from convfig.render.types import FigureSpec
 
 __all__ = ["FigureSite", "Settings"]
@@ -55,12 +57,19 @@ class Settings:
     themes: tuple[str, ...] = ("light", "dark")
     stepper: bool = False               # the default for fences without a stepper key
     nav: Any = None
+    later: bool = False                 # serve: encode an edited figure's files while the pages build
 
 
 def _fill(spec: FigureSpec, root: str) -> str:
     """Render one figure into the cache (a module-level function, so pool workers can run it)."""
     render_files(spec, Cache(root))
     return spec.name
+
+
+@functools.lru_cache(maxsize=1)
+def _encoder() -> ThreadPoolExecutor:
+    """Two threads that encode figures under serve (zlib and numpy release the GIL)."""
+    return ThreadPoolExecutor(2, thread_name_prefix="convfig-encode")
 
 
 def _cost(spec: FigureSpec) -> int:
@@ -95,6 +104,7 @@ class FigureSite:
         self._examples: list[Placed] | None = None
         self._keys: dict[int, tuple[FigureSpec, str]] = {}
         self.rendered = 0
+        self.pending: list[Future] = []       # files still being encoded (render with Settings.later)
         self.linked: set[str] = set()
 
     # ------------------------------------------------------------------ scanning and rendering
@@ -205,14 +215,30 @@ class FigureSite:
         return out
 
     def render(self, specs: list[FigureSpec]) -> int:
-        """Render what the cache lacks (in parallel); returns how many were rendered."""
-        todo = [s for s in specs if not self.cache.path(self.key(s), "json").is_file()]
+        """Render what the cache lacks (in parallel); returns how many were rendered. With ``later``
+        (serve, one edited fence) the figures are drawn here and their files encoded on threads while
+        the pages build: ``finish()`` waits for them."""
+        todo = [s for s in specs if not self.cache.path(self.key(s), "json").is_file()
+                and self.key(s) not in self._meta]
         todo.sort(key=_cost, reverse=True)          # the longest first: the workers finish together
+        if self.s.later and 0 < len(todo) <= IN_PROCESS:
+            for s in todo:
+                rendered, meta = draw_entry(s)
+                self._meta[self.key(s)] = meta
+                self.pending.append(_encoder().submit(store_entry, s, rendered, meta, self.cache))
+            self.rendered += len(todo)
+            return len(todo)
         # one edited fence under serve: render here, no worker start-up; spawn is safe in a threaded host
         jobs = 1 if len(todo) <= IN_PROCESS else self.s.jobs
         parallel_map(_fill, [(s, str(self.cache.root)) for s in todo], jobs, "spawn")
         self.rendered += len(todo)
         return len(todo)
+
+    def finish(self) -> None:
+        """Wait for the files ``render`` is still encoding (their errors raise here)."""
+        pending, self.pending = self.pending, []
+        for fut in pending:
+            fut.result()
 
     def prepare(self, pages: Mapping[str, str] | None = None) -> dict[str, int]:
         self.scan(pages)

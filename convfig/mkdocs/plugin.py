@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
@@ -48,7 +48,12 @@ class ConvfigConfig(base.Config):
 class _Linked(File):
     """A site file whose source is a cache entry: linked (not copied) into site_dir when possible."""
 
+    later: list[_Linked] | None = None      # serve: files still being encoded are linked after the pages
+
     def copy_file(self, dirty: bool = False) -> None:
+        if self.later is not None and not Path(self.abs_src_path or "").exists():
+            self.later.append(self)
+            return
         if dirty and not self.is_modified():
             return
         link_or_copy(Path(self.abs_src_path or ""), Path(self.abs_dest_path))
@@ -100,6 +105,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         self.ext: ConvfigExtension | None = None
         self.serving = False
         self.observer: Any = None
+        self.later: list[_Linked] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -116,7 +122,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
             shown = docs.as_posix()
         self.site = FigureSite(Settings(docs, cache, shown, bool(config.use_directory_urls), jobs=self.config.jobs,
                                         themes=tuple(self.config.themes), stepper=self.config.stepper,
-                                        nav=config.nav))
+                                        nav=config.nav, later=self.serving))
         self.ext = ConvfigExtension(site=self.site)
         # the extension may be listed for Zensical too: under MkDocs the plugin's own instance serves
         for name in EXTENSION_NAMES:
@@ -134,6 +140,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         if self.site is None:
             return files
         t0 = time.perf_counter()
+        self.later.clear()
         pages = {f.src_uri: Path(f.abs_src_path).read_text(encoding="utf-8")
                  for f in files.documentation_pages() if f.abs_src_path}
         try:
@@ -146,7 +153,9 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
             pending = self._slide_pack(wanted)
         for site_path, source in wanted.items():
             if files.get_file_from_path(site_path) is None:
-                files.append(_Linked.generated(config, site_path, abs_src_path=str(source)))
+                linked = cast(_Linked, _Linked.generated(config, site_path, abs_src_path=str(source)))
+                linked.later = self.later if self.site.pending else None
+                files.append(linked)
         if pending is not None and files.get_file_from_path(pending) is None:
             files.append(_Pending.generated(config, pending, abs_src_path=str(self.site.s.docs_dir)))
         log.info("convfig: %s fences on %s pages, %s figures (%s rendered) in %.2f s", stats["fences"],
@@ -221,3 +230,11 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         if self.ext is not None and self.ext.errors:
             raise PluginError(str(self.ext.errors[0]))
         return html
+
+    def on_post_build(self, config: Any) -> None:
+        """Serve: the edited figure's files were encoded while the pages built; link them now."""
+        if self.site is not None:
+            self.site.finish()
+        later, self.later[:] = list(self.later), []
+        for f in later:
+            link_or_copy(Path(f.abs_src_path or ""), Path(f.abs_dest_path))
