@@ -388,7 +388,7 @@
   // ---------------- drawing ----------------
   // One grid panel: SVG graphics (fills, grid lines, hatched padding, the window) under rows of numbers.
   // The numbers are inline text, one line per grid row, in the monospace code font: each number is an inline
-  // <span> whose side margins make it exactly one cell wide (cfp-l1 ... cfp-l8 by its length in characters),
+  // <span> whose side margins make it exactly one cell wide (cfp-l3 ... cfp-l8 by its length in characters),
   // so a row lays out as one line of text. (Chromium lays this out ~2x faster than a CSS grid of cells and
   // ~5x faster than SVG <text>: it keeps a redraw of ~1,500 numbers within a frame.)
   // a panel's left and top margins (row and column numbers) and its grid's size
@@ -418,10 +418,14 @@
     for (let c = 0; c <= cols; c++) p += `M${c * cell} 0v${rows * cell}`;
     return `<path class="cfp-grid" d="${p}"/>`;
   }
-  // one number one cell wide (see panel); attrs: the output cells' data-index and data-value
-  const lenClass = (t) => "cfp-l" + Math.min(t.length, 8);
+  // one number one cell wide (see panel); attrs: the output cells' data-index and data-value. A number of one
+  // or two characters is written centred in three, between spaces that are half a character wide
+  // (word-spacing: -0.5ch): "  5  ", " 12 ", "−12". Most numbers then share one length class, so a redraw that
+  // changes the numbers changes the text only (no class, no style work) and the row lays out faster.
+  const lenClass = (t) => "cfp-l" + Math.min(Math.max(t.length, 3), 8);
+  const cellText = (t) => (t.length >= 3 ? t : t.length === 2 ? ` ${t} ` : t.length === 1 ? `  ${t}  ` : "      ");
   function numSpan(t, attrs, extra) {
-    return `<span class="${lenClass(t)}${extra || ""}"${attrs || ""}>${t}</span>`;
+    return `<span class="${lenClass(t)}${extra || ""}"${attrs || ""}>${cellText(t)}</span>`;
   }
   function textRow(texts, extra) {
     let out = "<div>";
@@ -534,10 +538,15 @@
     for (let q = 0; q < nodes.length; q++) {
       const node = nodes[q], t = texts[q];
       if (values && !Object.is(values[q], before[q])) node.setAttribute("data-value", String(values[q]));
-      const text = node.nodeType === 3 ? node : node.firstChild;
-      if (text.data === t) continue;
-      if (node !== text && text.data.length !== t.length) node.classList.replace(lenClass(text.data), lenClass(t));
-      text.data = t;
+      if (node.nodeType === 3) {      // a line of digits
+        if (node.data !== t) node.data = t;
+        continue;
+      }
+      const text = node.firstChild, padded = cellText(t);      // a span: one number (see numSpan)
+      if (text.data === padded) continue;
+      const want = lenClass(t), cls = node.className;      // its length class first in its class list
+      if (!cls.startsWith(want)) node.className = cls.replace(/^cfp-l\d+/, want);
+      text.data = padded;
     }
   }
 
@@ -674,11 +683,17 @@
     }
     return section(d.F > 1 ? "Output (one map per filter: filters are the last axis)" : "Output", outputs, "");
   }
-  // the same panels for another output size: sizes, ticks and outline change, rows and cells are added or
-  // removed at the ends, and the cells that stay keep their element (and their index); setTexts then writes
-  // the numbers. Cheaper than new elements for every cell.
+  // the same panels for another output size: sizes, ticks and outline change; the cells stay. A panel keeps a
+  // pool of cell elements (rows x columns, the largest output drawn lately): the cells outside the output are
+  // spare: blank (spaces), without data-index and data-value (no drawn output cells for tests and screen
+  // readers), laid out past the panel's clipped box. A smaller output empties cells and a larger one fills
+  // them again, instead of removing and adding elements (parsing, style and layout of every added cell); no
+  // class changes, so no style work. Cells are only added past the pool, and the pool is trimmed when it holds
+  // more than SPARE cells beyond the output. setTexts then writes the numbers (and each cell's length class).
+  const SPARE = 512;
+  const spareCells = (n) => numSpan("").repeat(n);
   function reshapeOutput(el, tr, d, cell) {
-    const rank = tr.spec.rank, values = outputValues(tr, d), panels = el.querySelectorAll(".cfp-output-panel");
+    const rank = tr.spec.rank, panels = el.querySelectorAll(".cfp-output-panel");
     let k = 0;
     for (let f = 0; f < d.F; f++) {
       for (let z = 0; z < d.od; z++) {
@@ -695,16 +710,31 @@
         box.querySelector(".cfp-tx").innerHTML = colTicks(o);
         if (o.rows > 1) box.querySelector(".cfp-ty").textContent = rowTicks(o);
         const nums = box.querySelector(".cfp-nums"), rows = nums.children;
-        while (rows.length > d.oh) nums.lastElementChild.remove();
-        for (let y = 0; y < rows.length; y++) {
-          const row = rows[y];
-          while (row.children.length > d.ow) row.lastElementChild.remove();
-          const n = row.children.length;
-          if (n < d.ow) row.insertAdjacentHTML("beforeend", outputCells(values, d, rank, f, z, y, n, d.ow));
+        let R = rows.length, C = R ? rows[0].children.length : 0;
+        if (R * C > d.oh * d.ow + SPARE) {      // too many spare cells: back to the output's size
+          while (rows.length > d.oh) nums.lastElementChild.remove();
+          for (const row of rows) while (row.children.length > d.ow) row.lastElementChild.remove();
+          R = Math.min(R, d.oh);
+          C = Math.min(C, d.ow);
         }
-        let more = "";
-        for (let y = rows.length; y < d.oh; y++) more += `<div>${outputCells(values, d, rank, f, z, y, 0, d.ow)}</div>`;
-        if (more) nums.insertAdjacentHTML("beforeend", more);
+        if (C < d.ow) for (const row of rows) row.insertAdjacentHTML("beforeend", spareCells(d.ow - C));
+        C = Math.max(C, d.ow);
+        if (R < d.oh) nums.insertAdjacentHTML("beforeend", `<div>${spareCells(C)}</div>`.repeat(d.oh - R));
+        R = Math.max(R, d.oh);
+        for (let y = 0; y < R; y++) {      // cells into the output or out of it (only those that change)
+          const cells = rows[y].children;
+          for (let x = 0; x < C; x++) {
+            const c = cells[x], inside = y < d.oh && x < d.ow;
+            if (inside === c.hasAttribute("data-index")) continue;
+            if (inside) {
+              c.setAttribute("data-index", (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(","));
+            } else {
+              c.removeAttribute("data-index");
+              c.removeAttribute("data-value");
+              c.firstChild.data = cellText("");      // blank, but still a text box: no layout objects rebuilt
+            }
+          }
+        }
       }
     }
     for (const c of el.querySelectorAll(".cfp-todo")) c.classList.remove("cfp-todo");
