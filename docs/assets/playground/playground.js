@@ -284,8 +284,10 @@
       state = null;
       return;
     }
-    refusal.hidden = true;
-    refusal.innerHTML = "";
+    if (!refusal.hidden) {
+      refusal.hidden = true;
+      refusal.innerHTML = "";
+    }
     $("cfp-result").hidden = false;
     const ex = E.example(layer.spec, layer.params.seed, layer.given);
     const tr = E.trace(layer.spec, ex.x, ex.k, ex.b);
@@ -334,6 +336,14 @@
     root.dataset.numbers = used.join(",") + (aside.length ? ";aside:" + aside.map(([k]) => k).join(",") : "");
   }
 
+  // an element's HTML written only when it changes (a redraw keeps much of it: no DOM, style or layout work for
+  // that part); true when written
+  function setHTML(el, html) {
+    if (el.cfpHTML === html) return false;
+    el.innerHTML = html;
+    el.cfpHTML = html;
+    return true;
+  }
   function shapeText(t) { return "(None, " + t.join(", ") + ")"; }
   function showInfo(layer, effective) {
     const s = layer.spec, cg = s.channels / s.groups;
@@ -342,12 +352,11 @@
     const chans = cg === 1 ? "1 input channel" : `${cg} input channels`;
     const group = s.groups > 1 ? ` (its group's share of the ${s.channels}: groups=${s.groups})` : "";
     const perAxis = s.pads.map(([b, a], i) => `${AXIS_NAMES[s.rank][i]} ${b} / ${a}`).join(", ");
-    $("cfp-summary").innerHTML =
+    setHTML($("cfp-summary"),
       `<p class="cfp-keras"><code>${esc(s.keras)}</code></p>` +
       `<p class="cfp-shapes">input <code>${shapeText(s.input.concat([s.channels]))}</code> → output ` +
-      `<code id="cfp-output-shape">${shapeText(s.outputShape)}</code></p>`;
-    $("cfp-info").innerHTML =
-      `<dl class="cfp-facts">` +
+      `<code id="cfp-output-shape">${shapeText(s.outputShape)}</code></p>`);
+    const info = `<dl class="cfp-facts">` +
       `<dt>Padding</dt><dd>${esc(s.paddingText)} <span class="cfp-muted">(before / after per axis: ` +
       `${esc(perAxis)})</span></dd>` +
       `<dt>Parameters</dt><dd>${s.params.toLocaleString("en")} = ${k} × ${cg} × ${s.filters} weights + ` +
@@ -362,7 +371,7 @@
       (E.gifMayRefuse(s) ? `<p class="cfp-muted" id="cfp-gif-note">A figure this big may be over the size ` +
         `budget of <code>convfig gif</code> (1,000 frames, 6,000 cells per picture): it then names the limit and ` +
         `a smaller input that fits.</p>` : "");
-    $("cfp-copy").addEventListener("click", () => copy($("cfp-command")));
+    if (setHTML($("cfp-info"), info)) $("cfp-copy").addEventListener("click", () => copy($("cfp-command")));
   }
 
   // the command's words: a short word never breaks at its hyphens (--kernel-values), long numbers anywhere
@@ -707,8 +716,8 @@
         const outline = svg.querySelector(".cfp-outline");
         outline.setAttribute("width", w);
         outline.setAttribute("height", h);
-        box.querySelector(".cfp-tx").innerHTML = colTicks(o);
-        if (o.rows > 1) box.querySelector(".cfp-ty").textContent = rowTicks(o);
+        setHTML(box.querySelector(".cfp-tx"), colTicks(o));
+        if (o.rows > 1) setHTML(box.querySelector(".cfp-ty"), rowTicks(o));
         const nums = box.querySelector(".cfp-nums"), rows = nums.children;
         let R = rows.length, C = R ? rows[0].children.length : 0;
         if (R * C > d.oh * d.ow + SPARE) {      // too many spare cells: back to the output's size
@@ -721,10 +730,11 @@
         C = Math.max(C, d.ow);
         if (R < d.oh) nums.insertAdjacentHTML("beforeend", `<div>${spareCells(C)}</div>`.repeat(d.oh - R));
         R = Math.max(R, d.oh);
-        for (let y = 0; y < R; y++) {      // cells into the output or out of it (only those that change)
-          const cells = rows[y].children;
-          for (let x = 0; x < C; x++) {
-            const c = cells[x], inside = y < d.oh && x < d.ow;
+        let row = nums.firstElementChild;      // cells into the output or out of it (only those that change)
+        for (let y = 0; y < R; y++, row = row.nextElementSibling) {
+          let c = row.firstElementChild;
+          for (let x = 0; x < C; x++, c = c.nextElementSibling) {
+            const inside = y < d.oh && x < d.ow;
             if (inside === c.hasAttribute("data-index")) continue;
             if (inside) {
               c.setAttribute("data-index", (rank === 3 ? [z, y, x] : rank === 2 ? [y, x] : [x]).concat([f]).join(","));
@@ -777,25 +787,25 @@
       for (let q = 0; q < upto; q++) {
         path += `M${(q % d.ow) * cell + 1.5} ${Math.floor(q / d.ow) * cell + 1.5}h${cell - 3}v${cell - 3}h${3 - cell}z`;
       }
-      g.setAttribute("d", path);
+      if (g.cfpD !== path) g.setAttribute("d", (g.cfpD = path));
     });
     // window on the input slices it touches
     const [wz, wy, wx] = st.window;
     const inDepth = new Set(wz);
     state.wins.forEach((g, k) => {
       const { z } = state.inPanels[k];
-      if (!inDepth.has(z)) { g.innerHTML = ""; return; }
+      if (!inDepth.has(z)) { setHTML(g, ""); return; }
       let s = `<rect class="cfp-span" x="${wx[0] * cell - 1}" y="${wy[0] * cell - 1}" ` +
         `width="${(wx[wx.length - 1] - wx[0] + 1) * cell + 2}" height="${(wy[wy.length - 1] - wy[0] + 1) * cell + 2}"/>`;
       for (const y of wy) for (const x of wx) {
         s += `<rect class="cfp-read" x="${x * cell + 1.5}" y="${y * cell + 1.5}" width="${cell - 3}" height="${cell - 3}"/>`;
       }
-      g.innerHTML = s;
+      setHTML(g, s);
     });
     state.curs.forEach((g, k) => {
       const z = k % d.od;
-      g.innerHTML = z === oz ? `<rect class="cfp-curbox" x="${ox * cell}" y="${oy * cell}" width="${cell}" ` +
-        `height="${cell}"/>` : "";
+      setHTML(g, z === oz ? `<rect class="cfp-curbox" x="${ox * cell}" y="${oy * cell}" width="${cell}" ` +
+        `height="${cell}"/>` : "");
     });
     $("cfp-scrub").value = String(i + 1);
     $("cfp-scrub").setAttribute("aria-valuetext", `Step ${i + 1} of ${n}`);
@@ -843,7 +853,7 @@
       eq += `<p class="cfp-eq-line"><span class="cfp-eq-name">${d.F > 1 ? `filter ${f}` : "sum"}</span> ` +
         `${body}${bias} = <strong>${num(st.sums[f])}</strong></p>`;
     }
-    $("cfp-eq").innerHTML = eq;
+    setHTML($("cfp-eq"), eq);
   }
 
   function play() {
