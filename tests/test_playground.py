@@ -312,9 +312,14 @@ PLACES = """() => { const all = document.createElement('style');  // off screen 
 }"""
 
 
+SPARE_CELLS = """() => [...document.querySelectorAll('#cfp-figure .cfp-output-panel .cfp-nums span:not([data-index])')]
+  .map((e) => [e.textContent, e.hasAttribute('data-value')])"""
+
+
 def test_redraws_in_place_keep_every_cell_right(page, server):
     """A redraw updates the drawn cells in place (same shape) or reshapes them (another output size): after
-    each change every output cell holds the engine's value and sits in its own grid square."""
+    each change every output cell holds the engine's value and sits in its own grid square, and the cells a
+    smaller output keeps for later (spare) are blank and carry no data-index / data-value."""
     base = {"input": "16x16", "kernel": "3", "strides": "1", "dilation": "1", "padding": "same", "channels": "3",
             "filters": "4", "groups": "1", "seed": "0"}
     page.goto(server + "playground/#" + "&".join(f"{k}={v}" for k, v in base.items()), wait_until="load")
@@ -323,6 +328,7 @@ def test_redraws_in_place_keep_every_cell_right(page, server):
                ("padding", "same"), ("strides", "1"), ("kernel", "3"), ("filters", "2"), ("input", "9x12"),
                ("input", "9x13"), ("seed", "9")]
     raw = dict(base)
+    spares = 0
     for step, (key, value) in enumerate(changes):
         if step % 3 == 1:
             page.focus("#cfp-figure")
@@ -335,6 +341,11 @@ def test_redraws_in_place_keep_every_cell_right(page, server):
         for index, col, row in page.evaluate(PLACES):
             *pos, _ = (int(v) for v in index.split(","))
             assert (row, col) == (pos[-2], pos[-1]), (key, value, index, row, col)
+        # a smaller output keeps the cells it no longer needs, blank and without data-index / data-value
+        spare = page.evaluate(SPARE_CELLS)
+        assert all(not text.strip() and not attrs for text, attrs in spare), (key, value, spare[:3])
+        spares = max(spares, len(spare))
+    assert spares >= 4 * 16 * 8, spares          # strides 1x2 left half of each 16x16 output panel spare
 
 
 REFUSED = [

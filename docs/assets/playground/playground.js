@@ -296,7 +296,7 @@
     showInfo(layer, effective);
     timings.info = performance.now();
     draw(layer, tr);
-    root.dataset.status = "ok";
+    setAttr(root, "data-status", "ok");
   }
 
   const forgetButton = (label) => `<button type="button" class="md-button cfp-small cfp-forget">${label}</button>`;
@@ -344,6 +344,8 @@
     el.cfpHTML = html;
     return true;
   }
+  const setText = (el, t) => el.textContent !== t && (el.textContent = t);
+  const setAttr = (el, name, v) => el.getAttribute(name) !== v && el.setAttribute(name, v);
   function shapeText(t) { return "(None, " + t.join(", ") + ")"; }
   function showInfo(layer, effective) {
     const s = layer.spec, cg = s.channels / s.groups;
@@ -520,7 +522,7 @@
       if (sec.values) drawnValues = sec.values;
     });
     timings.dom = performance.now();
-    fig.dataset.rank = String(rank);
+    setAttr(fig, "data-rank", String(rank));
     const inPanels = [];
     for (let c = 0; c < d.C; c++) for (let z = 0; z < d.Dp; z++) inPanels.push({ c, z });
     const wins = fig.querySelectorAll(".cfp-input-panel .cfp-win");
@@ -536,7 +538,7 @@
     const shown = sameOutput ? outShown : s.positions - 1;
     state = { layer, tr, d, cell, kcell, wins, curs, dones, inPanels, byStep, step: -1, shown };
     const scrub = $("cfp-scrub");
-    scrub.max = String(s.positions);
+    setAttr(scrub, "max", String(s.positions));
     setStep(s.positions - 1);
     timings.step = performance.now();
   }
@@ -808,8 +810,8 @@
         `height="${cell}"/>` : "");
     });
     $("cfp-scrub").value = String(i + 1);
-    $("cfp-scrub").setAttribute("aria-valuetext", `Step ${i + 1} of ${n}`);
-    $("cfp-counter").textContent = `Step ${i + 1} of ${n}`;
+    setAttr($("cfp-scrub"), "aria-valuetext", `Step ${i + 1} of ${n}`);
+    setText($("cfp-counter"), `Step ${i + 1} of ${n}`);
     showStep(st, n);
   }
 
@@ -867,12 +869,12 @@
       setStep(state.step + 1);
     }, reduceMotion ? STEP_MS * 2 : STEP_MS);
   }
-  function stop() {
+  function stop() {      // every redraw stops the player: the button is written only when it changes
     if (timer) clearInterval(timer);
     timer = null;
-    $("cfp-play").textContent = "Play";
-    $("cfp-play").setAttribute("aria-pressed", "false");
-    $("cfp-step-text").setAttribute("aria-live", "polite");
+    setText($("cfp-play"), "Play");
+    setAttr($("cfp-play"), "aria-pressed", "false");
+    setAttr($("cfp-step-text"), "aria-live", "polite");
   }
   const toggle = () => (timer ? stop() : play());
   $("cfp-play").addEventListener("click", toggle);
