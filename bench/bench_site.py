@@ -144,7 +144,7 @@ def _serve_edit(project: Path, cache: Path) -> float:
             srcs = re.findall(rf'src="([^"]*seed{seed}[^"]*)"', html or "")
             if html and html != before and srcs and all(_get_bytes(urllib.parse.urljoin(url, s)) for s in srcs):
                 return time.perf_counter() - t0
-            time.sleep(0.05)
+            time.sleep(0.01)
         return float("nan")
     finally:
         proc.terminate()

@@ -167,10 +167,11 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         from convfig.render.slides import SITE_PATH, cached_slide_pack, pack_file
 
         assert self.site is not None
-        path = pack_file(self.site.wanted(), self.site.cache.root)
-        if not path.is_file() and self.serving:    # a preview links the last pack built: an edit renders one figure
-            packs = sorted(self.site.cache.root.glob("slide-pack-*.zip"), key=lambda p: p.stat().st_mtime)
-            path = packs[-1] if packs else path
+        packs = sorted(self.site.cache.root.glob("slide-pack-*.zip"), key=lambda p: p.stat().st_mtime)
+        if self.serving and packs:       # a preview links the last pack built (no need to key every animation)
+            path = packs[-1]
+        else:
+            path = pack_file(self.site.wanted(), self.site.cache.root)
         if not path.is_file() and self.config.slide_pack is True:
             path = cached_slide_pack(self.site.wanted(), self.site.cache.root, self.config.jobs)
         if path.is_file():
@@ -209,6 +210,10 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
             server.unwatch(str(config.docs_dir))
         except (KeyError, AttributeError):
             pass
+        if isinstance(getattr(server, "build_delay", None), float):
+            # the wait for more events of one save: 0.1 s suits a 0.5 s poller; inotify reports a save's
+            # events within milliseconds of each other
+            server.build_delay = min(server.build_delay, 0.03)
         return server
 
     def on_shutdown(self) -> None:
