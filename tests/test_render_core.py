@@ -284,3 +284,13 @@ def test_metadata_drawn_before_encoding_is_the_stored_entry(kind, tmp_path):
     assert stored is not None and stored["meta"] == json.loads(json.dumps(meta))
     assert sorted(files) == meta["files"] and len(frames) == meta["frame_pngs"]
     assert meta["frame_pngs"] == (len(rendered.frames) if KINDS[kind].animated else 0)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_metadata_planned_without_drawing_is_the_drawn_one(kind):
+    """Under serve the page is written from plan_entry's metadata while a worker draws the files: it must
+    be exactly what drawing gives, for every kind (stepper variant for animations)."""
+    from convfig.render.cache import draw_entry, plan_entry
+
+    spec = make_spec(kind, {"stepper": 1} if KINDS[kind].animated else {})
+    assert plan_entry(spec) == draw_entry(spec)[1]

@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from convfig.mkdocs.core import ASSET_FILES, FigureSite, Settings
+from convfig.mkdocs.core import ASSET_FILES, FigureSite, Settings, stop_serve_workers, warm_serve_workers
 from convfig.mkdocs.extension import ConvfigExtension
 from convfig.mkdocs.fence import FenceError
 from convfig.render.cache import link_or_copy
@@ -200,6 +200,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
                     cond.notify_all()
 
         threading.Thread(target=_warm_up, daemon=True).start()
+        warm_serve_workers()
         handler = FileSystemEventHandler()
         handler.on_any_event = wake  # type: ignore[method-assign]
         self.observer = Observer()
@@ -217,6 +218,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        stop_serve_workers()
         if self.observer is not None:
             self.observer.stop()
             self.observer = None

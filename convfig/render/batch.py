@@ -175,6 +175,13 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         p.join(timeout=5)
 
 
+def worker_pool(jobs: int, mp_context: BaseContext | str | None = None) -> ProcessPoolExecutor:
+    """``jobs`` worker processes that exit when this process dies (``parallel_map``'s pool; kept open by
+    ``mkdocs serve`` to draw an edited figure while the pages build)."""
+    ctx = mp_context if isinstance(mp_context, BaseContext) else multiprocessing.get_context(mp_context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
+
+
 def parallel_map(fn: Callable[..., T], args: Iterable[tuple], jobs: int | None = None,
                  mp_context: BaseContext | str | None = None, each: Callable[[int], Any] | None = None) -> list[T]:
     """``[fn(*a) for a in args]`` on up to ``jobs`` worker processes (None: all cores; 1, or one item: here).
@@ -196,9 +203,7 @@ def parallel_map(fn: Callable[..., T], args: Iterable[tuple], jobs: int | None =
                 if each:
                     each(1)
             return out
-        ctx = mp_context if isinstance(mp_context, BaseContext) else multiprocessing.get_context(mp_context)
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_watch_parent,
-                                   initargs=(os.getpid(),))
+        pool = worker_pool(jobs, mp_context)
         try:
             for fut in [pool.submit(fn, *a) for a in todo]:
                 out.append(fut.result())

@@ -177,6 +177,25 @@ def draw_entry(spec: FigureSpec) -> tuple[Rendered, dict]:
     return rendered, meta
 
 
+def plan_entry(spec: FigureSpec) -> dict:
+    """The metadata ``draw_entry`` gives, from the figure's plan alone (nothing drawn: a few milliseconds),
+    so a page can be written while another process draws the files."""
+    from convfig.render import canvas, protocol
+    from convfig.render.registry import check_size
+
+    check_size(spec.kind, spec.params)
+    layout = protocol.layout_of(spec)
+    width, height = canvas.scaled_size(layout.width, layout.height)
+    n = len(layout.steps) or 1
+    animated = bool(layout.steps)
+    return {"alt": layout.alt, "steps": [st.text for st in layout.steps] if animated else [layout.alt],
+            "width": width, "height": height, "frames": n,
+            "durations_ms": protocol.durations(n, int(spec.params.get("fps", 2))) if animated else [0],
+            "kind": spec.kind, "params": spec.params, "theme": spec.theme, "name": spec.name,
+            "files": ["gif", "png"] if animated else ["png", "svg"],
+            "frame_pngs": n if animated and spec.params.get("stepper") else 0}
+
+
 def store_entry(spec: FigureSpec, rendered: Rendered, meta: dict, cache: Cache) -> tuple[dict, list]:
     """Encode a drawn figure and write its cache entry (files first, the metadata last)."""
     from convfig.render.encode import encode, encode_frame_pngs
