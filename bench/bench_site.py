@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ COLD_GOAL_S = 20.0
 EDIT_GOAL_S = 1.0
 WARM_EXTRA_S = 0.5
 MEMORY_GOAL_GIB = 1.5
+EDITS = 7
 ZENSICAL = Path(sys.executable).with_name("zensical")
 
 
@@ -119,34 +121,41 @@ def _get_bytes(url: str) -> bytes | None:
         return None
 
 
-def _serve_edit(project: Path, cache: Path) -> float:
+def _serve_edits(project: Path, cache: Path, edits: int = EDITS) -> list[float]:
     """Seconds from saving a page with one fence changed to the served page showing the new figure (the
-    page names it and every image file of it is served)."""
+    page names it and every image file of it is served), for ``edits`` saves in one `mkdocs serve`
+    session, each a new seed on the page's first conv2d fence (a figure no cache has seen)."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
                             env=_env(cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/strides/"
+    page = project / "docs" / "strides.md"
+    text = page.read_text()
+    times = []
     try:
         deadline = time.time() + 300
         while _get(url) is None and time.time() < deadline:
             time.sleep(0.2)
-        page = project / "docs" / "strides.md"
-        text = page.read_text()
-        seed = 100 + time.time_ns() % 900            # a figure no cache has seen before this run
-        new, n = re.subn(r"(```convfig\nkind: conv2d\n)", rf"\g<1>seed: {seed}\n", text, count=1)
-        assert n == 1, "no conv2d fence on strides.md"
-        before = _get(url) or ""
-        time.sleep(1.0)                     # let the watcher settle
-        t0 = time.perf_counter()
-        page.write_text(new)
-        while time.perf_counter() - t0 < 120:
-            html = _get(url)
-            srcs = re.findall(rf'src="([^"]*seed{seed}[^"]*)"', html or "")
-            if html and html != before and srcs and all(_get_bytes(urllib.parse.urljoin(url, s)) for s in srcs):
-                return time.perf_counter() - t0
-            time.sleep(0.01)
-        return float("nan")
+        time.sleep(2.0)                     # serve has started (a reader's first edit comes later than this)
+        for _ in range(edits):
+            seed = 100 + time.time_ns() % 900
+            new, n = re.subn(r"(```convfig\nkind: conv2d\n)", rf"\g<1>seed: {seed}\n", text, count=1)
+            assert n == 1, "no conv2d fence on strides.md"
+            before = _get(url) or ""
+            t0 = time.perf_counter()
+            page.write_text(new)
+            times.append(float("nan"))
+            while time.perf_counter() - t0 < 120:
+                html = _get(url)
+                srcs = re.findall(rf'src="([^"]*seed{seed}[^"]*)"', html or "")
+                if html and html != before and srcs and all(_get_bytes(urllib.parse.urljoin(url, s)) for s in srcs):
+                    times[-1] = time.perf_counter() - t0
+                    break
+                time.sleep(0.01)
+            time.sleep(1.0)                 # the build finished; the next save comes a moment later
+        return times
     finally:
+        page.write_text(text)
         proc.terminate()
         proc.wait(timeout=20)
 
@@ -177,7 +186,8 @@ def bench_site() -> list[tuple]:
         # Zensical with an empty figure cache too (both builders cold)
         zen_all_cold = _zensical(project, Path(tmp) / "cache-zensical", clean=True) if ZENSICAL.exists() \
             else float("nan")
-        edit = _serve_edit(project, cache)
+        edits = _serve_edits(project, cache)
+        edit = statistics.median(edits)
     gib = peak / 2**30
     return [
         ("mkdocs build, empty figure cache", cold, "s",
@@ -196,7 +206,8 @@ def bench_site() -> list[tuple]:
         ("zensical build --clean, figures cached", zen_cold, "s", ""),
         ("zensical rebuild, nothing changed", zen_warm, "s", ""),
         ("mkdocs serve: edit one fence -> page served", edit, "s",
-         f"goal <= {EDIT_GOAL_S:g} s -> {_verdict(edit <= EDIT_GOAL_S)}"),
+         f"median of {len(edits)} saves in one session ({', '.join(f'{e:.2f}' for e in edits)}); goal <= "
+         f"{EDIT_GOAL_S:g} s -> {_verdict(edit <= EDIT_GOAL_S)}"),
     ]
 
 
