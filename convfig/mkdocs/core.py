@@ -14,16 +14,17 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from convfig.mkdocs import html as H
+from convfig.mkdocs import serve
 from convfig.mkdocs.fence import Fence, FenceBlock, FenceError, check, find_fences, parse_body
 from convfig.mkdocs.nav import nav_pages
-from convfig.render.batch import parallel_map, worker_pool
+from convfig.render.batch import parallel_map
 from convfig.render.cache import Cache, cache_key, link_or_copy, plan_entry, render_files
 from convfig.render.types import FigureSpec
 
@@ -63,37 +64,6 @@ def _fill(spec: FigureSpec, root: str) -> str:
     """Render one figure into the cache (a module-level function, so pool workers can run it)."""
     render_files(spec, Cache(root))
     return spec.name
-
-
-_SERVE_POOL: list[ProcessPoolExecutor] = []
-
-
-def serve_workers() -> ProcessPoolExecutor:
-    """One worker process kept for a ``mkdocs serve`` session: an edited fence's two themes are drawn
-    there while this process builds the pages on the other core (it exits with this process;
-    ``stop_serve_workers`` ends it)."""
-    if not _SERVE_POOL:
-        _SERVE_POOL.append(worker_pool(1, "spawn"))
-    return _SERVE_POOL[0]
-
-
-def warm_serve_workers() -> None:
-    """Start the serve worker and load the renderer in it (imports, fonts) before the first edit."""
-    serve_workers().submit(_warm)
-
-
-def stop_serve_workers() -> None:
-    while _SERVE_POOL:
-        _SERVE_POOL.pop().shutdown(wait=False, cancel_futures=True)
-
-
-def _warm() -> None:
-    from convfig.render.encode import encode, encode_frame_pngs
-    from convfig.render.registry import make_spec, render
-
-    rendered = render(make_spec("conv2d", {"input": "4x4", "kernel": 3, "stepper": 1}))
-    encode(rendered)
-    encode_frame_pngs(rendered)
 
 
 def _cost(spec: FigureSpec) -> int:
@@ -248,7 +218,7 @@ class FigureSite:
         if self.s.later and 0 < len(todo) <= IN_PROCESS:
             for s in todo:          # the page is written from the plan; a worker process draws the files
                 self._meta[self.key(s)] = plan_entry(s)
-                self.pending.append(serve_workers().submit(_fill, s, str(self.cache.root)))
+                self.pending.append(serve.workers().submit(_fill, s, str(self.cache.root)))
             self.rendered += len(todo)
             return len(todo)
         # one edited fence under serve: render here, no worker start-up; spawn is safe in a threaded host

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from pathlib import Path
 from typing import Any, cast
 
-import jinja2
-import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from convfig.mkdocs.core import ASSET_FILES, FigureSite, Settings, stop_serve_workers, warm_serve_workers
+from convfig.mkdocs import serve
+from convfig.mkdocs.core import ASSET_FILES, FigureSite, Settings
 from convfig.mkdocs.extension import ConvfigExtension
 from convfig.mkdocs.fence import FenceError
 from convfig.render.cache import link_or_copy
@@ -57,37 +55,6 @@ class _Linked(File):
         if dirty and not self.is_modified():
             return
         link_or_copy(Path(self.abs_src_path or ""), Path(self.abs_dest_path))
-
-
-def _warm_up() -> None:
-    """Draw and encode a small figure once (imports, fonts, glyphs), so the first edit under serve renders
-    at the speed of the next ones; nothing is written."""
-    from convfig.render.encode import encode, encode_frame_pngs
-    from convfig.render.registry import make_spec, render
-
-    for theme in ("light", "dark"):
-        rendered = render(make_spec("conv2d", {"input": "4x4", "kernel": 3, "padding": "same"}, theme))
-        encode(rendered)
-        encode_frame_pngs(rendered)
-
-
-class _Templates(jinja2.BytecodeCache):
-    """Compiled theme templates kept in memory between the rebuilds of one ``mkdocs serve`` (MkDocs makes
-    a new Jinja environment per build and would compile every template again; Jinja checks each
-    template's source checksum, so an edited template is compiled afresh)."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATES = _Templates()
 
 
 class _Pending(File):
@@ -180,52 +147,19 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
         return SITE_PATH
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
-        """MkDocs polls the docs folder every 0.5 s; a native watch (inotify on Linux) wakes its own rebuild
-        loop as soon as a page is saved, and replaces the poller for the docs folder. Only where the server
-        has that loop (MkDocs 1.5-1.6) and watchdog a native observer; otherwise MkDocs's polling stays."""
-        cond = getattr(server, "_rebuild_cond", None)
-        if cond is None or not hasattr(server, "_want_rebuild"):
-            return server
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
-        from watchdog.observers.polling import PollingObserver
-
-        if Observer is PollingObserver:
-            return server
-
-        def wake(event: Any) -> None:
-            if not event.is_directory and event.event_type in ("created", "modified", "moved", "deleted"):
-                with cond:       # (inotify also reports reads: opened / closed_no_write, the build's own)
-                    server._want_rebuild = True
-                    cond.notify_all()
-
-        threading.Thread(target=_warm_up, daemon=True).start()
-        warm_serve_workers()
-        handler = FileSystemEventHandler()
-        handler.on_any_event = wake  # type: ignore[method-assign]
-        self.observer = Observer()
-        self.observer.schedule(handler, str(config.docs_dir), recursive=True)
-        self.observer.daemon = True
-        self.observer.start()
-        try:                  # one watcher for the docs: MkDocs's poller would start a second, needless build
-            server.unwatch(str(config.docs_dir))
-        except (KeyError, AttributeError):
-            pass
-        if isinstance(getattr(server, "build_delay", None), float):
-            # the wait for more events of one save: 0.1 s suits a 0.5 s poller; inotify reports a save's
-            # events within milliseconds of each other
-            server.build_delay = min(server.build_delay, 0.03)
+        serve.start()
+        self.observer = serve.watch_docs(server, str(config.docs_dir))
         return server
 
     def on_shutdown(self) -> None:
-        stop_serve_workers()
+        serve.stop()
         if self.observer is not None:
             self.observer.stop()
             self.observer = None
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         if self.serving and env.bytecode_cache is None:
-            env.bytecode_cache = TEMPLATES
+            env.bytecode_cache = serve.TEMPLATES
         return env
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
