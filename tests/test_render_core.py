@@ -271,26 +271,21 @@ def test_render_catalogue_rejects_bad_entries(tmp_path):
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_metadata_drawn_before_encoding_is_the_stored_entry(kind, tmp_path):
-    """Under serve a page is written from draw_entry's metadata while store_entry encodes: it must be what
-    the cache entry holds (file list and frame PNG count included)."""
-    from convfig.render.cache import Cache, cache_key, draw_entry, store_entry
+def test_planned_metadata_is_what_drawing_and_encoding_give(kind, tmp_path):
+    """Under serve a page is written from plan_entry's metadata (nothing drawn) while a worker draws the
+    files: every fact in it must be what the drawn figure and its encoded files have, for every kind
+    (stepper variant for animations), and the cache entry holds it."""
+    from convfig.render.cache import plan_entry
+    from convfig.render.encode import encode
+    from convfig.render.registry import render
 
     spec = make_spec(kind, {"stepper": 1} if KINDS[kind].animated else {})
-    rendered, meta = draw_entry(spec)
-    cache = Cache(tmp_path)
-    files, frames = store_entry(spec, rendered, meta, cache)
-    stored = cache.load(cache_key(spec))
-    assert stored is not None and stored["meta"] == json.loads(json.dumps(meta))
-    assert sorted(files) == meta["files"] and len(frames) == meta["frame_pngs"]
-    assert meta["frame_pngs"] == (len(rendered.frames) if KINDS[kind].animated else 0)
-
-
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_metadata_planned_without_drawing_is_the_drawn_one(kind):
-    """Under serve the page is written from plan_entry's metadata while a worker draws the files: it must
-    be exactly what drawing gives, for every kind (stepper variant for animations)."""
-    from convfig.render.cache import draw_entry, plan_entry
-
-    spec = make_spec(kind, {"stepper": 1} if KINDS[kind].animated else {})
-    assert plan_entry(spec) == draw_entry(spec)[1]
+    meta = plan_entry(spec)
+    r = render(spec)
+    drawn = {"alt": r.alt, "steps": r.steps, "width": r.width, "height": r.height, "frames": len(r.frames),
+             "durations_ms": list(r.durations_ms), "files": sorted(encode(r)),
+             "frame_pngs": len(r.frames) if KINDS[kind].animated else 0}
+    assert {k: meta[k] for k in drawn} == drawn
+    entry = render_files(spec, Cache(tmp_path))
+    assert len(entry["frames"]) == meta["frame_pngs"] and sorted(entry["files"]) == meta["files"]
+    assert Cache(tmp_path).load(cache_key(spec))["meta"] == json.loads(json.dumps(meta))

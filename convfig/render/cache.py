@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from convfig.render.style import STYLE_VERSION
-from convfig.render.types import FigureSpec, Rendered
+from convfig.render.types import FigureSpec
 
 DEFAULT_DIR = Path(".cache") / "convfig"
 NON_PIXEL_KEYS = ("caption",)          # params that never change the files
@@ -150,36 +150,28 @@ class Cache:
 def render_files(spec: FigureSpec, cache: Cache | None = None) -> dict:
     """Render (or load from cache) one figure: {'meta', 'files': {ext: bytes}, 'frames': [png bytes]}.
 
-    meta = {"alt", "steps", "width", "height", "frames", "kind", "params", "theme", "name", "files",
-    "frame_pngs"}. Per-frame PNGs are produced when ``spec.params['stepper']`` is set.
+    meta is ``plan_entry``'s. Per-frame PNGs are produced when ``spec.params['stepper']`` is set.
     """
+    from convfig.render.encode import encode, encode_frame_pngs
+    from convfig.render.registry import render
+
     cache = cache if cache is not None else Cache()
-    hit = cache.load(cache_key(spec))
+    key = cache_key(spec)
+    hit = cache.load(key)
     if hit is not None:
         return hit
-    rendered, meta = draw_entry(spec)
-    files, frames = store_entry(spec, rendered, meta, cache)
+    meta = plan_entry(spec)               # the size budget, before any drawing
+    rendered = render(spec)
+    files = encode(rendered)
+    frames = encode_frame_pngs(rendered) if meta["frame_pngs"] else []
+    cache.store(key, meta, files, frames)
     return {"meta": meta, "files": files, "frames": frames}
 
 
-def draw_entry(spec: FigureSpec) -> tuple[Rendered, dict]:
-    """Draw one figure (size budget checked first): its frames and the metadata its cache entry will hold,
-    before any file is encoded (a page can be written from the metadata while ``store_entry`` runs)."""
-    from convfig.render.encode import file_names
-    from convfig.render.registry import check_size, render
-
-    check_size(spec.kind, spec.params)
-    rendered = render(spec)
-    meta = {"alt": rendered.alt, "steps": rendered.steps, "width": rendered.width, "height": rendered.height,
-            "frames": len(rendered.frames), "durations_ms": list(rendered.durations_ms), "kind": spec.kind,
-            "params": spec.params, "theme": spec.theme, "name": spec.name, "files": file_names(rendered),
-            "frame_pngs": len(rendered.frames) if spec.params.get("stepper") else 0}
-    return rendered, meta
-
-
 def plan_entry(spec: FigureSpec) -> dict:
-    """The metadata ``draw_entry`` gives, from the figure's plan alone (nothing drawn: a few milliseconds),
-    so a page can be written while another process draws the files."""
+    """The metadata of a figure's cache entry, from its plan alone (nothing drawn: a few milliseconds), so
+    a page can be written while another process draws the files: {"alt", "steps", "width", "height",
+    "frames", "durations_ms", "kind", "params", "theme", "name", "files", "frame_pngs"}."""
     from convfig.render import canvas, protocol
     from convfig.render.registry import check_size
 
@@ -194,13 +186,3 @@ def plan_entry(spec: FigureSpec) -> dict:
             "kind": spec.kind, "params": spec.params, "theme": spec.theme, "name": spec.name,
             "files": ["gif", "png"] if animated else ["png", "svg"],
             "frame_pngs": n if animated and spec.params.get("stepper") else 0}
-
-
-def store_entry(spec: FigureSpec, rendered: Rendered, meta: dict, cache: Cache) -> tuple[dict, list]:
-    """Encode a drawn figure and write its cache entry (files first, the metadata last)."""
-    from convfig.render.encode import encode, encode_frame_pngs
-
-    files = encode(rendered)
-    frames = encode_frame_pngs(rendered) if meta["frame_pngs"] else []
-    cache.store(cache_key(spec), meta, files, frames)
-    return files, frames

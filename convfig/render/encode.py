@@ -282,13 +282,6 @@ def poster_png(rendered: Rendered) -> bytes:
     return encode_png(rendered.frames[-1])
 
 
-def file_names(rendered: Rendered) -> list[str]:
-    """The extensions ``encode`` writes for this figure, sorted (known before encoding)."""
-    if len(rendered.frames) > 1 or rendered.svg is None:
-        return sorted(["gif", "png"] + (["svg"] if rendered.svg is not None else []))
-    return ["png", "svg"]
-
-
 def encode(rendered: Rendered) -> dict[str, bytes]:
     """All files of a figure: {'gif', 'png'} for animations, {'png', 'svg'} for diagrams."""
     if len(rendered.frames) > 1 or rendered.svg is None:
