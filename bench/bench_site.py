@@ -106,17 +106,15 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().decode()
-    except OSError:
-        return None
+    data = _get_bytes(url)
+    return None if data is None else data.decode()
 
 
 def _get_bytes(url: str) -> bytes | None:
+    """The body at ``url``, None when it cannot be fetched."""
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read() or None
+            return r.read()
     except OSError:
         return None
 

@@ -164,11 +164,7 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().decode()
-    except OSError:
-        return ""
+    return _get_bytes(url).decode()
 
 
 def _get_bytes(url: str) -> bytes:
