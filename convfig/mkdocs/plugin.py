@@ -124,6 +124,7 @@ class ConvfigPlugin(BasePlugin[ConvfigConfig]):
                 linked.later = self.later if self.site.pending else None
                 files.append(linked)
         if pending is not None and files.get_file_from_path(pending) is None:
+            # its source is the docs folder, named in the message that says how to make the pack
             files.append(_Pending.generated(config, pending, abs_src_path=str(self.site.s.docs_dir)))
         log.info("convfig: %s fences on %s pages, %s figures (%s rendered) in %.2f s", stats["fences"],
                  stats["pages"], stats["figures"], stats["rendered"], time.perf_counter() - t0)
